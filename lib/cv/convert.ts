@@ -1,0 +1,66 @@
+/**
+ * Moving pixels between JavaScript typed arrays and OpenCV.js Mats.
+ *
+ * Images are held outside the WebAssembly heap; a step copies in what it
+ * needs, runs, copies out, and deletes its Mats at once.
+ */
+import type { FloatImage, Image } from '../image.js';
+import { invalidParameter } from '../errors.js';
+import { cv, type Mat } from './runtime.js';
+import { newMat } from './scope.js';
+
+function matType(depth: 'u8' | 'u16' | 'f32', channels: number): number {
+  const c = cv();
+  const base = { u8: c.CV_8U, u16: c.CV_16U, f32: c.CV_32F }[depth];
+  // CV_MAKETYPE(depth, cn) = depth + ((cn - 1) << 3)
+  return base + ((channels - 1) << 3);
+}
+
+/**
+ * Copy an 8/16-bit {@link Image} or a {@link FloatImage} into a new Mat.
+ *
+ * @param image - The pixels to copy.
+ * @returns A new Mat of type CV_8UC(n), CV_16UC(n) or CV_32FC(n); caller deletes.
+ * @throws RangeError when the image has more than 4 channels.
+ */
+export function matFromImage(image: Image | FloatImage): Mat {
+  const { width, height, channels, data } = image;
+  if (!Number.isInteger(channels) || channels < 1 || channels > 4) throw invalidParameter('channels', 'an integer from 1 to 4', channels);
+  const depth = data instanceof Float32Array ? 'f32' : data instanceof Uint16Array ? 'u16' : 'u8';
+  const mat = newMat(height, width, matType(depth, channels));
+  // Read the view after allocating: a heap growth detaches older views.
+  if (depth === 'f32') mat.data32F.set(data);
+  else if (depth === 'u16') mat.data16U.set(data);
+  else mat.data.set(data);
+  return mat;
+}
+
+/**
+ * Copy a CV_32F Mat (any channel count) into a new {@link FloatImage}.
+ *
+ * @param mat - A continuous CV_32F Mat.
+ * @returns The pixels, outside the WebAssembly heap.
+ * @throws TypeError for another depth.
+ */
+export function floatImageFromMat(mat: Mat): FloatImage {
+  const c = cv();
+  if (mat.depth() !== c.CV_32F) throw invalidParameter('mat', 'a CV_32F Mat', `depth ${mat.depth()}`, 'type');
+  return { width: mat.cols, height: mat.rows, channels: mat.channels(), data: mat.data32F.slice() };
+}
+
+/**
+ * Copy a CV_8U or CV_16U Mat with 1 or 3 channels into a new {@link Image}.
+ *
+ * @param mat - A continuous Mat.
+ * @returns The pixels, outside the WebAssembly heap.
+ * @throws TypeError for another depth or channel count.
+ */
+export function imageFromMat(mat: Mat): Image {
+  const c = cv();
+  const channels = mat.channels();
+  if (channels !== 1 && channels !== 3) throw invalidParameter('mat', 'a Mat with 1 or 3 channels', `${channels} channels`, 'type');
+  const depth = mat.depth();
+  if (depth !== c.CV_8U && depth !== c.CV_16U) throw invalidParameter('mat', 'a CV_8U or CV_16U Mat', `depth ${depth}`, 'type');
+  const data = depth === c.CV_8U ? mat.data.slice() : mat.data16U.slice();
+  return { width: mat.cols, height: mat.rows, channels, data };
+}

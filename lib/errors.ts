@@ -1,0 +1,80 @@
+/**
+ * Validation helpers shared by every public entry point.
+ *
+ * The public boundary checks its arguments with these and throws a
+ * `TypeError` (wrong type or shape) or a `RangeError` (right type, bad value)
+ * whose message reads "Expected <expected> for <name> but received <actual>".
+ * Inner code trusts what the boundary checked.
+ */
+
+/** Describe a value for an error message: `4 (number)`, `"x" (string)`, `undefined`. */
+export function describe(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `${JSON.stringify(value)} (string)`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return `${String(value)} (${typeof value})`;
+  }
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as Uint8Array).length}`;
+  return `a ${value.constructor?.name ?? 'object'}`;
+}
+
+/**
+ * Build the error for a parameter that failed validation.
+ *
+ * @param name - The parameter's name as the caller knows it (`medianSizes[0]`, `beta`).
+ * @param expected - What was expected, as a noun phrase (`an odd integer from 1 to 255`).
+ * @param actual - The value received.
+ * @param kind - `'range'` for a value of the right type but out of range, `'type'` otherwise.
+ * @returns A `RangeError` or `TypeError` to throw.
+ */
+export function invalidParameter(
+  name: string,
+  expected: string,
+  actual: unknown,
+  kind: 'type' | 'range' = typeof actual === 'number' ? 'range' : 'type',
+): TypeError | RangeError {
+  const message = `Expected ${expected} for ${name} but received ${describe(actual)}`;
+  return kind === 'range' ? new RangeError(message) : new TypeError(message);
+}
+
+/** Check that `value` is a finite number; returns it. @throws TypeError, RangeError */
+export function assertNumber(name: string, value: unknown, min = -Infinity, max = Infinity): number {
+  const expected = rangeText('a number', min, max);
+  if (typeof value !== 'number' || Number.isNaN(value)) throw invalidParameter(name, expected, value, 'type');
+  if (!Number.isFinite(value) || value < min || value > max) throw invalidParameter(name, expected, value, 'range');
+  return value;
+}
+
+/** Check that `value` is an integer in [min, max]; returns it. @throws TypeError, RangeError */
+export function assertInteger(name: string, value: unknown, min = -Infinity, max = Infinity): number {
+  const expected = rangeText('an integer', min, max);
+  if (typeof value !== 'number' || Number.isNaN(value)) throw invalidParameter(name, expected, value, 'type');
+  if (!Number.isInteger(value) || value < min || value > max) throw invalidParameter(name, expected, value, 'range');
+  return value;
+}
+
+/** Check that `value` is one of a closed set's values; returns it. @throws TypeError */
+export function assertOneOf<T extends string>(name: string, value: unknown, values: readonly T[]): T {
+  if (typeof value !== 'string' || !(values as readonly string[]).includes(value)) {
+    throw invalidParameter(name, `one of ${values.join(', ')}`, value, 'type');
+  }
+  return value as T;
+}
+
+function rangeText(noun: string, min: number, max: number): string {
+  if (min > -Infinity && max < Infinity) return `${noun} from ${min} to ${max}`;
+  if (min > -Infinity) return `${noun} of at least ${min}`;
+  if (max < Infinity) return `${noun} of at most ${max}`;
+  return `a finite ${noun.replace(/^an? /, '')}`;
+}
+
+/**
+ * Exhaustiveness check for `switch` statements over closed sets.
+ *
+ * @throws Error always: reaching it means a case is missing.
+ */
+export function assertNever(value: never): never {
+  throw new Error(`Unhandled case: ${String(value)}`);
+}

@@ -1,0 +1,72 @@
+/**
+ * The image types that cross the library's boundary.
+ *
+ * Pixel data lives in ordinary typed arrays, outside the OpenCV.js heap, so
+ * that any number of images can be held while the WebAssembly heap only ever
+ * holds what one step needs.
+ */
+import { invalidParameter } from './errors.js';
+
+/** Interleaved pixel samples, row-major. */
+export type Samples = Uint8Array | Uint16Array;
+
+/**
+ * A decoded image: `channels` interleaved samples per pixel, row-major.
+ * Colour images are RGB (not OpenCV's BGR); the methods treat every channel
+ * alike, so the order never changes a result.
+ */
+export interface Image {
+  /** Width in pixels, at least 1. */
+  readonly width: number;
+  /** Height in pixels, at least 1. */
+  readonly height: number;
+  /** 1 (grayscale) or 3 (RGB). */
+  readonly channels: 1 | 3;
+  /** `width * height * channels` samples: `Uint8Array` for 8-bit, `Uint16Array` for 16-bit. */
+  readonly data: Samples;
+}
+
+/** A float32 image (or single plane when `channels` is 1), interleaved like {@link Image}. */
+export interface FloatImage {
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+  readonly data: Float32Array;
+}
+
+/** The largest sample value of an image's depth: 255 or 65535. */
+export function maxValue(image: Image): number {
+  return image.data instanceof Uint16Array ? 65535 : 255;
+}
+
+/**
+ * Check that `image` is a well-formed {@link Image}.
+ *
+ * @param name - Name used in the error message.
+ * @param image - The value to check.
+ * @throws TypeError when it is not an image or its data has the wrong length.
+ */
+export function assertImage(name: string, image: unknown): asserts image is Image {
+  const img = image as Image;
+  if (typeof image !== 'object' || image === null || !(img.data instanceof Uint8Array || img.data instanceof Uint16Array)) {
+    throw invalidParameter(name, 'an image ({ width, height, channels, data })', image, 'type');
+  }
+  const { width, height, channels, data } = img;
+  if (!Number.isInteger(width) || width < 1 || !Number.isInteger(height) || height < 1) {
+    throw invalidParameter(`${name}.width/height`, 'positive integers', `${width}x${height}`, 'type');
+  }
+  if (channels !== 1 && channels !== 3) throw invalidParameter(`${name}.channels`, '1 or 3', channels, 'type');
+  if (data.length !== width * height * channels) {
+    throw invalidParameter(`${name}.data`, `${width * height * channels} samples (${width}x${height}x${channels})`, data, 'type');
+  }
+}
+
+/** Allocate a zeroed float image. */
+export function newFloatImage(width: number, height: number, channels: number): FloatImage {
+  return { width, height, channels, data: new Float32Array(width * height * channels) };
+}
+
+/** Convert an 8- or 16-bit image to float32 (values unchanged, 0..255 or 0..65535). */
+export function toFloat(image: Image): FloatImage {
+  return { width: image.width, height: image.height, channels: image.channels, data: Float32Array.from(image.data) };
+}
