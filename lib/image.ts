@@ -66,7 +66,12 @@ export function newFloatImage(width: number, height: number, channels: number): 
   return { width, height, channels, data: new Float32Array(width * height * channels) };
 }
 
-/** Convert an 8- or 16-bit image to float32 (values unchanged, 0..255 or 0..65535). */
+/**
+ * Convert an 8- or 16-bit image to float32 on the 0..255 scale the methods'
+ * constants are made for (16-bit samples are divided by 257).
+ */
 export function toFloat(image: Image): FloatImage {
-  return { width: image.width, height: image.height, channels: image.channels, data: Float32Array.from(image.data) };
+  const data = new Float32Array(image.data);
+  if (image.data instanceof Uint16Array) for (let i = 0; i < data.length; i++) data[i] /= 257;
+  return { width: image.width, height: image.height, channels: image.channels, data };
 }

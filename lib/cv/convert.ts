@@ -10,10 +10,10 @@ import { cv, type Mat } from './runtime.js';
 import { newMat } from './scope.js';
 
 function matType(depth: 'u8' | 'u16' | 'f32', channels: number): number {
-  const c = cv();
-  const base = { u8: c.CV_8U, u16: c.CV_16U, f32: c.CV_32F }[depth];
-  // CV_MAKETYPE(depth, cn) = depth + ((cn - 1) << 3)
-  return base + ((channels - 1) << 3);
+  // By name: OpenCV 5 packs the channel count differently from OpenCV 4
+  // (CV_CN_SHIFT 5, not 3), so CV_MAKETYPE arithmetic would be wrong.
+  const name = `CV_${{ u8: '8U', u16: '16U', f32: '32F' }[depth]}C${channels}`;
+  return (cv() as unknown as Record<string, number>)[name];
 }
 
 /**

@@ -1,0 +1,42 @@
+import { GaussianBlur } from '../cv/GaussianBlur.js';
+import { floatImageFromMat, matFromImage } from '../cv/convert.js';
+import { MatScope } from '../cv/scope.js';
+import { sigmoidMask } from '../kernels/mask.js';
+import { laplaceMeasure } from './measures.js';
+import { resolveStrategyOptions, type StrategyOptions } from './options.js';
+import { Method, type Strategy } from './strategy.js';
+
+/** Options of {@link laplacianStrategy}. */
+export interface LaplacianOptions extends Pick<StrategyOptions, 'beta' | 'smoothKernel'> {
+  /**
+   * Sigma of the Gaussian that smooths the mask (kernel size chosen by OpenCV).
+   * @default 3
+   */
+  sigma?: number;
+}
+
+/**
+ * Laplacian filter-based blending (`reconstr_old`, SPEC 1.3, with fix B4):
+ * the sigmoid mask of the gradient method computed on absolute Laplace-kernel
+ * responses, then smoothed with `GaussianBlur(mask, (0, 0), sigma)`.
+ * Needs OpenCV.js loaded (`await loadOpenCV()`).
+ *
+ * @param options - `beta` (0.1), `smoothKernel` (3), `sigma` (3).
+ * @returns The strategy.
+ * @throws TypeError, RangeError for a bad option.
+ */
+export function laplacianStrategy(options: LaplacianOptions = {}): Strategy {
+  const { beta, smoothKernel } = resolveStrategyOptions(options);
+  const { sigma = 3 } = options;
+  return {
+    method: Method.LAPLACIAN,
+    measure: laplaceMeasure(smoothKernel),
+    mask: (back, front, { width, height }) => {
+      const soft = sigmoidMask(back, front, beta);
+      using scope = new MatScope();
+      const src = scope.track(matFromImage({ width, height, channels: 1, data: soft }));
+      const blurred = scope.track(GaussianBlur(src, { sigmaX: sigma }));
+      return floatImageFromMat(blurred).data;
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { binaryMedian, greaterMask } from '../kernels/mask.js';
+import { activityMeasure } from './measures.js';
+import { resolveStrategyOptions, type StrategyOptions } from './options.js';
+import { Method, type Strategy } from './strategy.js';
+
+/** Options of {@link medianStrategy}. */
+export type MedianOptions = Pick<StrategyOptions, 'smoothKernel' | 'medianSizes'>;
+
+/**
+ * Explicit mask with median filtering (`reconstr_new`, SPEC 1.4, with fix B1):
+ * 1 where the back frame's box-summed activity is larger, then a median filter
+ * of the level's size; the mask stays 0/1, so the method really blends.
+ *
+ * @param options - `smoothKernel` (default 3) and `medianSizes` (default 35, 19, 9, 5, 3).
+ * @returns The strategy.
+ * @throws TypeError, RangeError for a bad option.
+ */
+export function medianStrategy(options: MedianOptions = {}): Strategy {
+  const { smoothKernel, medianSizes } = resolveStrategyOptions(options);
+  return {
+    method: Method.MEDIAN,
+    measure: activityMeasure(smoothKernel),
+    mask: (back, front, { width, height, level, pool }) => {
+      const n = medianSizes[Math.min(level, medianSizes.length - 1)];
+      const hard = greaterMask(back, front, pool?.uint8(back.length));
+      if (n === 1) return hard;
+      const filtered = binaryMedian(hard, width, height, n, pool?.uint8(back.length));
+      pool?.release(hard);
+      return filtered;
+    },
+  };
+}

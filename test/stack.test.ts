@@ -1,0 +1,106 @@
+// stackPair: argument checking, odd shapes, grayscale, resizing, and Mat hygiene.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { heapSize, liveMatCount, loadOpenCV } from '../lib/cv/index.js';
+import type { Image } from '../lib/image.js';
+import { Mode, runJobs } from '../lib/pipeline.js';
+import { ALL_OUTPUTS, Output, outputName, stackPair } from '../lib/stack.js';
+import { laplacianStrategy } from '../lib/strategies/laplacian.js';
+import { rng } from './helpers/random.js';
+
+function noise(width: number, height: number, channels: 1 | 3, seed: number): Image {
+  const next = rng(seed);
+  return { width, height, channels, data: Uint8Array.from({ length: width * height * channels }, () => Math.floor(next() * 256)) };
+}
+
+async function rejects(run: () => Promise<unknown>, type: new (...a: never[]) => Error, message: string): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    assert.instance(error, type);
+    assert.is((error as Error).message, message);
+    return;
+  }
+  assert.unreachable(`expected ${type.name}: ${message}`);
+}
+
+test.before(async () => {
+  await loadOpenCV();
+});
+
+test('bad options are refused with a message naming the option', async () => {
+  const a = noise(4, 4, 3, 1);
+  await rejects(() => stackPair(a, a, { levels: 0 }), RangeError, 'Expected an integer from 1 to 16 for levels but received 0 (number)');
+  await rejects(() => stackPair(a, a, { beta: Number.NaN }), TypeError, 'Expected a number from 0 to 1000000 for beta but received NaN (number)');
+  await rejects(() => stackPair(a, a, { medianSizes: [35, 18] }), RangeError, 'Expected an odd integer from 1 to 255 for medianSizes[1] but received 18 (number)');
+  await rejects(() => stackPair(a, a, { medianSizes: [-3] }), RangeError, 'Expected an odd integer from 1 to 255 for medianSizes[0] but received -3 (number)');
+  await rejects(() => stackPair(a, a, { smoothKernel: 4 }), RangeError, 'Expected an odd integer from 1 to 99 for smoothKernel but received 4 (number)');
+  await rejects(() => stackPair(a, a, { outputs: ['sharpest' as Output] }), TypeError, 'Expected values among all_channels, by_channel, new_method, blending_mask, direct for outputs but received "sharpest" (string)');
+  await rejects(() => stackPair(a, noise(4, 4, 1, 2)), TypeError, 'Expected an image with 3 channel(s) like back for front but received "1 channel(s)" (string)');
+  await rejects(() => stackPair({ ...a, data: new Uint8Array(5) }, a), TypeError, 'Expected 48 samples (4x4x3) for back.data but received a Uint8Array of length 5');
+});
+
+test('a 1x1 image and very unequal aspect ratios work, colour and gray', async () => {
+  for (const [w, h] of [[1, 1], [1, 200], [300, 2], [3, 1]]) {
+    for (const channels of [1, 3] as const) {
+      const result = await stackPair(noise(w, h, channels, w + h), noise(w, h, channels, w * h + 7));
+      for (const output of ALL_OUTPUTS) {
+        const image = result[outputName(output)]!;
+        assert.equal([image.width, image.height, image.channels], [w, h, output === Output.BLENDING_MASK ? 1 : channels], `${w}x${h} ${output}`);
+      }
+    }
+  }
+});
+
+test('identical frames give back the frame, whatever the method', async () => {
+  const frame = noise(33, 17, 3, 9);
+  const result = await stackPair(frame, frame);
+  for (const output of [Output.ALL_CHANNELS, Output.BY_CHANNEL, Output.NEW_METHOD, Output.DIRECT]) {
+    const data = result[outputName(output)]!.data;
+    let max = 0;
+    for (let i = 0; i < data.length; i++) max = Math.max(max, Math.abs(data[i] - frame.data[i]));
+    assert.ok(max <= 1, `${output}: off by ${max}`);
+  }
+});
+
+test('outputs picks a subset, and a different-size front is resized with a warning', async () => {
+  const warnings: string[] = [];
+  const steps: string[] = [];
+  const result = await stackPair(noise(40, 30, 3, 1), noise(20, 15, 3, 2), {
+    outputs: [Output.DIRECT, Output.BLENDING_MASK],
+    onWarning: (m) => warnings.push(m),
+    onProgress: (s) => steps.push(s),
+  });
+  assert.equal(Object.keys(result).sort(), ['blending_mask', 'focus_stacked_direct']);
+  assert.equal(warnings, ['front image resized from 20x15 to 40x30 to match the back image']);
+  assert.ok(steps.includes('fusing pyramid level 0 (40x30)'), steps.join('; '));
+});
+
+test('16-bit frames give 16-bit outputs on the same scale', async () => {
+  const next = rng(3);
+  const make = () => ({ width: 8, height: 6, channels: 3 as const, data: Uint16Array.from({ length: 144 }, () => Math.floor(next() * 65536)) });
+  const result = await stackPair(make(), make());
+  const out = result.focus_stacked_all_channels!;
+  assert.instance(out.data, Uint16Array);
+  assert.ok(Math.max(...out.data) > 255, 'values above 8 bits');
+  assert.equal(Array.from(new Set(result.blending_mask!.data)).every((v) => v === 0 || v === 65535), true);
+});
+
+test('repeated runs leave no Mat alive and do not grow the WebAssembly heap', async () => {
+  const back = noise(64, 48, 3, 11);
+  const front = noise(50, 40, 3, 12); // resized: goes through OpenCV.js
+  const laplacian = laplacianStrategy();
+  const run = async () => {
+    await stackPair(back, front);
+    const f = { width: 64, height: 48, channels: 3, data: Float32Array.from(back.data) };
+    runJobs(f, { ...f, data: f.data.slice() }, [{ strategy: laplacian, mode: Mode.PYRAMID }], { levels: 3, onResult: () => {} });
+  };
+  const before = liveMatCount();
+  await run();
+  const heap = heapSize();
+  for (let i = 0; i < 10; i++) await run();
+  assert.is(liveMatCount(), before);
+  assert.is(heapSize(), heap);
+});
+
+test.run();
