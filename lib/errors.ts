@@ -63,6 +63,21 @@ export function assertOneOf<T extends string>(name: string, value: unknown, valu
   return value as T;
 }
 
+/**
+ * Check that `value` is an odd integer in [min, max], or equals `also` if given
+ * (Sobel's -1 for Scharr, GaussianBlur's 0 for "from sigma").
+ *
+ * @throws TypeError when it is not a number; RangeError otherwise.
+ */
+export function assertOdd(name: string, value: unknown, min: number, max = Infinity, also?: number): number {
+  const range = max < Infinity ? `from ${min} to ${max}` : `of at least ${min}`;
+  const expected = `${also === undefined ? '' : `${also} or `}an odd integer ${range}`;
+  if (typeof value !== 'number' || Number.isNaN(value)) throw invalidParameter(name, expected, value, 'type');
+  if (value === also) return value;
+  if (!Number.isInteger(value) || value < min || value > max || value % 2 === 0) throw invalidParameter(name, expected, value, 'range');
+  return value;
+}
+
 function rangeText(noun: string, min: number, max: number): string {
   if (min > -Infinity && max < Infinity) return `${noun} from ${min} to ${max}`;
   if (min > -Infinity) return `${noun} of at least ${min}`;

@@ -114,20 +114,25 @@ function selections(job: Job, channels: number): string[] {
   return list.map((c) => MeasureCache.key(job.strategy.measure, c));
 }
 
+/** A job's fused band, and its mask when kept. */
+interface FusedBand {
+  fused: FloatImage;
+  mask?: Float32Array | Uint8Array;
+}
+
 /**
- * Fuse one band for each job, in order, giving back every measure right
- * after its last use.
- *
- * @returns For each job, the fused band and the mask if kept.
+ * Fuse one band for each job, in order, handing each to `each` before the
+ * next job starts (so that its buffers can be reused), and giving back every
+ * measure right after its last use.
  */
-function fuseBands(jobs: readonly Job[], cache: MeasureCache, level: number, keepMasks: boolean): { fused: FloatImage; mask?: Float32Array | Uint8Array }[] {
+function fuseBands(jobs: readonly Job[], cache: MeasureCache, level: number, keepMasks: boolean, each: (j: number, band: FusedBand) => void): void {
   const [back, front] = cache.frames;
   const { pool } = cache;
   const info = { width: back.width, height: back.height, level, pool };
   const lastUse = new Map<string, number>();
   jobs.forEach((job, j) => selections(job, back.channels).forEach((key) => lastUse.set(key, j)));
 
-  return jobs.map((job, j) => {
+  jobs.forEach((job, j) => {
     const { strategy } = job;
     const fused: FloatImage = { width: back.width, height: back.height, channels: back.channels, data: pool.float32(back.data.length) };
     let kept: Float32Array | Uint8Array | undefined;
@@ -141,7 +146,7 @@ function fuseBands(jobs: readonly Job[], cache: MeasureCache, level: number, kee
       if (keepMasks && job.keepMask && !perChannel) kept = mask;
       else pool.release(mask);
     }
-    return { fused, ...(kept ? { mask: kept } : {}) };
+    each(j, { fused, ...(kept ? { mask: kept } : {}) });
   });
 }
 
@@ -156,7 +161,7 @@ function fuseBands(jobs: readonly Job[], cache: MeasureCache, level: number, kee
 export function runJobs(back: FloatImage, front: FloatImage, jobs: readonly Job[], options: RunOptions): void {
   const { levels, onResult, onProgress = () => {}, pool = new BufferPool() } = options;
   const indexed = jobs.map((job, index) => ({ job, index }));
-  const emit = (index: number, result: { fused: FloatImage; mask?: Float32Array | Uint8Array }) => {
+  const emit = (index: number, result: FusedBand) => {
     onResult(index, { image: result.fused, ...(result.mask ? { mask: result.mask } : {}) });
     pool.release(result.fused.data, result.mask);
   };
@@ -164,29 +169,28 @@ export function runJobs(back: FloatImage, front: FloatImage, jobs: readonly Job[
   const direct = indexed.filter(({ job }) => job.mode === Mode.DIRECT);
   if (direct.length > 0) {
     onProgress('blending at full resolution (direct)');
-    const bands = fuseBands(direct.map((d) => d.job), new MeasureCache([back, front], pool), 0, true);
-    bands.forEach((band, i) => emit(direct[i].index, band));
+    fuseBands(direct.map((d) => d.job), new MeasureCache([back, front], pool), 0, true, (i, band) => emit(direct[i].index, band));
   }
 
   const pyramidal = indexed.filter(({ job }) => job.mode !== Mode.DIRECT);
   if (pyramidal.length === 0) return;
   onProgress(`building ${levels}-level Laplacian pyramids`);
   const pyramids = [laplacianPyramid(back, levels, pool), laplacianPyramid(front, levels, pool)];
-  let collapsed: FloatImage[] = [];
+  // Collapse as we go, coarse to fine: C_k = fuse(L_k) + pyrUp(C_{k+1}).
+  const collapsed: FloatImage[] = [];
   for (let k = levels - 1; k >= 0; k--) {
     onProgress(`fusing pyramid level ${k} (${pyramids[0][k].width}x${pyramids[0][k].height})`);
     const cache = new MeasureCache([pyramids[0][k], pyramids[1][k]], pool);
-    const bands = fuseBands(pyramidal.map((p) => p.job), cache, k, k === 0);
-    bands.forEach((band, i) => {
+    fuseBands(pyramidal.map((p) => p.job), cache, k, k === 0, (i, band) => {
       const coarser = collapsed[i];
       if (coarser) {
         pyrUpApply(coarser, band.fused, 'add');
         pool.release(coarser.data);
       }
+      if (k === 0) emit(pyramidal[i].index, band);
+      else collapsed[i] = band.fused;
     });
-    // The bands of this level are dead; L_0 is the callers' G_0, not pooled.
+    // The bands of this level are dead; L_0 is the caller's G_0, not pooled.
     if (k > 0) pool.release(pyramids[0][k].data, pyramids[1][k].data);
-    if (k === 0) bands.forEach((band, i) => emit(pyramidal[i].index, band));
-    else collapsed = bands.map((b) => b.fused);
   }
 }

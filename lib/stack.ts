@@ -84,10 +84,10 @@ export async function stackPair(back: Image, front: Image, options: StackOptions
   const knobs = resolveStrategyOptions(options);
   const wanted = resolveOutputs(outputs);
   if (back.channels !== front.channels) {
-    throw invalidParameter('front', `an image with ${back.channels} channel(s) like back`, `${front.channels} channel(s)`, 'type');
+    throw new TypeError(`Expected front to have ${back.channels} channel(s) like back but it has ${front.channels}`);
   }
   if (maxValue(back) !== maxValue(front)) {
-    throw invalidParameter('front', `a ${maxValue(back) === 255 ? 8 : 16}-bit image like back`, `a ${maxValue(front) === 255 ? 8 : 16}-bit image`, 'type');
+    throw new TypeError(`Expected front to be ${bits(back)}-bit like back but it is ${bits(front)}-bit`);
   }
   await loadOpenCV();
   let frontSized = front;
@@ -119,6 +119,10 @@ export async function stackPair(back: Image, front: Image, options: StackOptions
     },
   });
   return out;
+}
+
+function bits(image: Image): number {
+  return maxValue(image) === 255 ? 8 : 16;
 }
 
 function resolveOutputs(outputs: readonly Output[]): Set<Output> {

@@ -36,7 +36,7 @@ test('bad options are refused with a message naming the option', async () => {
   await rejects(() => stackPair(a, a, { medianSizes: [-3] }), RangeError, 'Expected an odd integer from 1 to 255 for medianSizes[0] but received -3 (number)');
   await rejects(() => stackPair(a, a, { smoothKernel: 4 }), RangeError, 'Expected an odd integer from 1 to 99 for smoothKernel but received 4 (number)');
   await rejects(() => stackPair(a, a, { outputs: ['sharpest' as Output] }), TypeError, 'Expected values among all_channels, by_channel, new_method, blending_mask, direct for outputs but received "sharpest" (string)');
-  await rejects(() => stackPair(a, noise(4, 4, 1, 2)), TypeError, 'Expected an image with 3 channel(s) like back for front but received "1 channel(s)" (string)');
+  await rejects(() => stackPair(a, noise(4, 4, 1, 2)), TypeError, 'Expected front to have 3 channel(s) like back but it has 1');
   await rejects(() => stackPair({ ...a, data: new Uint8Array(5) }, a), TypeError, 'Expected 48 samples (4x4x3) for back.data but received a Uint8Array of length 5');
 });
 

@@ -4,7 +4,7 @@ import { resolveStrategyOptions, type StrategyOptions } from './options.js';
 import { Method, type Strategy } from './strategy.js';
 
 /** Options of {@link gradientStrategy}. */
-export type GradientOptions = Pick<StrategyOptions, 'beta' | 'smoothKernel'>;
+export type GradientStrategyOptions = Pick<StrategyOptions, 'beta' | 'smoothKernel'>;
 
 /**
  * Gradient-based blending, the original's main method (`reconstr`, SPEC 1.2):
@@ -15,7 +15,7 @@ export type GradientOptions = Pick<StrategyOptions, 'beta' | 'smoothKernel'>;
  * @returns The strategy.
  * @throws TypeError, RangeError for a bad option.
  */
-export function gradientStrategy(options: GradientOptions = {}): Strategy {
+export function gradientStrategy(options: GradientStrategyOptions = {}): Strategy {
   const { beta, smoothKernel } = resolveStrategyOptions(options);
   return {
     method: Method.GRADIENT,

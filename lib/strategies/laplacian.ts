@@ -1,15 +1,16 @@
 import { GaussianBlur } from '../cv/GaussianBlur.js';
 import { floatImageFromMat, matFromImage } from '../cv/convert.js';
 import { MatScope } from '../cv/scope.js';
+import { assertNumber } from '../errors.js';
 import { sigmoidMask } from '../kernels/mask.js';
 import { laplaceMeasure } from './measures.js';
 import { resolveStrategyOptions, type StrategyOptions } from './options.js';
 import { Method, type Strategy } from './strategy.js';
 
 /** Options of {@link laplacianStrategy}. */
-export interface LaplacianOptions extends Pick<StrategyOptions, 'beta' | 'smoothKernel'> {
+export interface LaplacianStrategyOptions extends Pick<StrategyOptions, 'beta' | 'smoothKernel'> {
   /**
-   * Sigma of the Gaussian that smooths the mask (kernel size chosen by OpenCV).
+   * Sigma of the Gaussian that smooths the mask (kernel size chosen by OpenCV), 0.01 to 1000.
    * @default 3
    */
   sigma?: number;
@@ -25,9 +26,10 @@ export interface LaplacianOptions extends Pick<StrategyOptions, 'beta' | 'smooth
  * @returns The strategy.
  * @throws TypeError, RangeError for a bad option.
  */
-export function laplacianStrategy(options: LaplacianOptions = {}): Strategy {
+export function laplacianStrategy(options: LaplacianStrategyOptions = {}): Strategy {
   const { beta, smoothKernel } = resolveStrategyOptions(options);
   const { sigma = 3 } = options;
+  assertNumber('sigma', sigma, 0.01, 1000);
   return {
     method: Method.LAPLACIAN,
     measure: laplaceMeasure(smoothKernel),

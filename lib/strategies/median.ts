@@ -4,7 +4,7 @@ import { resolveStrategyOptions, type StrategyOptions } from './options.js';
 import { Method, type Strategy } from './strategy.js';
 
 /** Options of {@link medianStrategy}. */
-export type MedianOptions = Pick<StrategyOptions, 'smoothKernel' | 'medianSizes'>;
+export type MedianStrategyOptions = Pick<StrategyOptions, 'smoothKernel' | 'medianSizes'>;
 
 /**
  * Explicit mask with median filtering (`reconstr_new`, SPEC 1.4, with fix B1):
@@ -15,7 +15,7 @@ export type MedianOptions = Pick<StrategyOptions, 'smoothKernel' | 'medianSizes'
  * @returns The strategy.
  * @throws TypeError, RangeError for a bad option.
  */
-export function medianStrategy(options: MedianOptions = {}): Strategy {
+export function medianStrategy(options: MedianStrategyOptions = {}): Strategy {
   const { smoothKernel, medianSizes } = resolveStrategyOptions(options);
   return {
     method: Method.MEDIAN,

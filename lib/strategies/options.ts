@@ -2,7 +2,7 @@
  * The knobs of the methods (SPEC section 4), their defaults (the original's),
  * and their validation.
  */
-import { assertNumber, invalidParameter } from '../errors.js';
+import { assertNumber, assertOdd, invalidParameter } from '../errors.js';
 
 /** Options shared by the methods. */
 export interface StrategyOptions {
@@ -42,19 +42,12 @@ export const DEFAULT_STRATEGY_OPTIONS: Required<StrategyOptions> = Object.freeze
 export function resolveStrategyOptions(options: StrategyOptions = {}): Required<StrategyOptions> {
   const { beta, smoothKernel, medianSizes } = { ...DEFAULT_STRATEGY_OPTIONS, ...stripUndefined(options) };
   assertNumber('beta', beta, 0, 1e6);
-  assertOdd('smoothKernel', smoothKernel, 99);
+  assertOdd('smoothKernel', smoothKernel, 1, 99);
   if (!Array.isArray(medianSizes) || medianSizes.length === 0) {
     throw invalidParameter('medianSizes', 'a non-empty array of odd integers from 1 to 255', medianSizes, 'type');
   }
-  medianSizes.forEach((n, i) => assertOdd(`medianSizes[${i}]`, n, 255));
+  medianSizes.forEach((n, i) => assertOdd(`medianSizes[${i}]`, n, 1, 255));
   return { beta, smoothKernel, medianSizes: [...medianSizes] };
-}
-
-function assertOdd(name: string, value: unknown, max: number): void {
-  const expected = `an odd integer from 1 to ${max}`;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max || value % 2 === 0) {
-    throw invalidParameter(name, expected, value);
-  }
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

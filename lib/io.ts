@@ -1,0 +1,231 @@
+/**
+ * Image files on disk (Node only): {@link loadImage} and {@link saveImage}.
+ *
+ * Every failure is an {@link ImageFileError}: one line naming the file and
+ * the problem, with a stable `code`. Writes are atomic: the image is encoded
+ * in memory, written to a temporary file next to the target and renamed over
+ * it, so the target is either the old file or the complete new one.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { assertInteger, assertOneOf, invalidParameter } from './errors.js';
+import { assertImage, type Image } from './image.js';
+import { CodecName, Format, getCodec, sniffFormat } from './codecs/index.js';
+
+/** Codes of {@link ImageFileError}. */
+export const ImageFileErrorCode = {
+  /** Reading: the file does not exist. */
+  ENOENT: 'ENOENT',
+  /** Reading: the path is a directory. */
+  EISDIR: 'EISDIR',
+  /** Reading: the file is empty. */
+  EEMPTY: 'EEMPTY',
+  /** Reading: not a JPEG, PNG, TIFF or BMP file; writing: no such extension. */
+  EFORMAT: 'EFORMAT',
+  /** Reading: a recognised format that does not decode (truncated or corrupt). */
+  EDECODE: 'EDECODE',
+  /** Reading: any other failure of the file system (permission denied...). */
+  EREAD: 'EREAD',
+  /** Writing: any failure (encoding, file system); nothing was written. */
+  EWRITE: 'EWRITE',
+} as const;
+export type ImageFileErrorCode = (typeof ImageFileErrorCode)[keyof typeof ImageFileErrorCode];
+
+/** A failure to read or write an image file. */
+export class ImageFileError extends Error {
+  /** What went wrong, for programs. */
+  readonly code: ImageFileErrorCode;
+  /** The file, as given. */
+  readonly path: string;
+
+  /**
+   * @param action - `'read'` or `'write'`.
+   * @param path - The file, as given.
+   * @param problem - What went wrong, for people.
+   * @param code - What went wrong, for programs.
+   * @param cause - The underlying error, if any.
+   */
+  constructor(action: 'read' | 'write', path: string, problem: string, code: ImageFileErrorCode, cause?: unknown) {
+    super(`Cannot ${action} image "${path}": ${problem}`, cause === undefined ? undefined : { cause });
+    this.name = 'ImageFileError';
+    this.code = code;
+    this.path = path;
+  }
+}
+
+/** Options of {@link loadImage}. */
+export interface LoadImageOptions {
+  /**
+   * The codec; see `getCodec`.
+   * @default sharp when it loads, else jimp
+   */
+  codec?: CodecName;
+}
+
+/** Options of {@link saveImage}. */
+export interface SaveImageOptions {
+  /**
+   * The codec; see `getCodec`.
+   * @default sharp when it loads, else jimp
+   */
+  codec?: CodecName;
+  /**
+   * The file format.
+   * @default from the extension: .jpg/.jpeg, .png, .tif/.tiff, .bmp
+   */
+  format?: Format;
+  /**
+   * JPEG quality, an integer from 1 to 100.
+   * @default 95
+   */
+  quality?: number;
+}
+
+const FORMAT_NAMES: Record<Format, string> = { jpg: 'JPEG', png: 'PNG', tif: 'TIFF', bmp: 'BMP' };
+
+const EXTENSIONS: Record<string, Format> = {
+  '.jpg': Format.JPG,
+  '.jpeg': Format.JPG,
+  '.png': Format.PNG,
+  '.tif': Format.TIF,
+  '.tiff': Format.TIF,
+  '.bmp': Format.BMP,
+};
+
+/**
+ * Read and decode an image file (EXIF orientation applied; grayscale files
+ * give 1 channel; 16-bit files give 16-bit samples with sharp).
+ *
+ * @param path - The file.
+ * @param options - See {@link LoadImageOptions}.
+ * @returns The image.
+ * @throws TypeError for a bad argument; ImageFileError (`code` ENOENT, EISDIR, EEMPTY,
+ *   EFORMAT, EDECODE or EREAD) when the file cannot be read; Error when the sharp
+ *   codec is asked for and not available.
+ */
+export async function loadImage(path: string, options: LoadImageOptions = {}): Promise<Image> {
+  assertPath(path);
+  const { codec: name } = options;
+  if (name !== undefined) assertOneOf('codec', name, Object.values(CodecName));
+  const codec = await getCodec(name);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new ImageFileError('read', path, 'no such file', 'ENOENT', error);
+    if (code === 'EISDIR') throw new ImageFileError('read', path, 'is a directory', 'EISDIR', error);
+    throw new ImageFileError('read', path, systemProblem(error), 'EREAD', error);
+  }
+  if (bytes.length === 0) throw new ImageFileError('read', path, 'empty file', 'EEMPTY');
+  const format = sniffFormat(bytes);
+  if (format === undefined) throw new ImageFileError('read', path, 'not an image (unrecognised format)', 'EFORMAT');
+  try {
+    return await codec.decode(bytes);
+  } catch (error) {
+    throw new ImageFileError('read', path, `truncated or corrupt ${FORMAT_NAMES[format]} data`, 'EDECODE', error);
+  }
+}
+
+/**
+ * Encode an image and write it atomically: nothing is written unless encoding
+ * succeeds, and the target is replaced in one step (by a rename). The parent
+ * directory must exist.
+ *
+ * @param image - 1 or 3 channels, 8 or 16 bits (16 bits kept in PNG and TIFF by sharp).
+ * @param path - The file to write; an existing file is replaced.
+ * @param options - See {@link SaveImageOptions}.
+ * @returns When the complete file is in place.
+ * @throws TypeError or RangeError for a bad argument; ImageFileError with code EFORMAT for an
+ *   unknown extension and EWRITE for any other failure (target is a directory, missing or
+ *   unwritable directory, encoding failure), after which no file and no temporary file is
+ *   left; Error when the sharp codec is asked for and not available.
+ */
+export async function saveImage(image: Image, path: string, options: SaveImageOptions = {}): Promise<void> {
+  assertImage('image', image);
+  assertPath(path);
+  const { codec: name, format: given, quality = 95 } = options;
+  if (name !== undefined) assertOneOf('codec', name, Object.values(CodecName));
+  if (given !== undefined) assertOneOf('format', given, Object.values(Format));
+  assertInteger('quality', quality, 1, 100);
+  const format = given ?? formatFromExtension(path);
+  const codec = await getCodec(name);
+  await checkTarget(path);
+  let bytes: Uint8Array;
+  try {
+    bytes = await codec.encode(image, format, { quality });
+  } catch (error) {
+    throw new ImageFileError('write', path, `cannot encode as ${FORMAT_NAMES[format]}: ${firstLine(error)}`, 'EWRITE', error);
+  }
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const file = await open(temp, 'wx');
+    try {
+      await file.writeFile(bytes);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw new ImageFileError('write', path, writeProblem(path, error), 'EWRITE', error);
+  }
+}
+
+function assertPath(path: unknown): asserts path is string {
+  if (typeof path !== 'string' || path === '') throw invalidParameter('path', 'a non-empty string', path, 'type');
+}
+
+function formatFromExtension(path: string): Format {
+  const ext = extname(path);
+  const format = EXTENSIONS[ext.toLowerCase()];
+  if (format !== undefined) return format;
+  const problem = ext === '' ? 'no file extension' : `unknown extension "${ext}"`;
+  throw new ImageFileError('write', path, `${problem} (use .jpg, .jpeg, .png, .tif, .tiff or .bmp, or give a format)`, 'EFORMAT');
+}
+
+/** Fail before encoding when the target cannot be written: it is a directory, its directory is missing or read-only. */
+async function checkTarget(path: string): Promise<void> {
+  const target = await stat(path).catch(() => undefined);
+  if (target?.isDirectory()) throw new ImageFileError('write', path, 'is a directory', 'EWRITE');
+  const dir = dirname(path);
+  const parent = await stat(dir).catch((error: unknown) => error as NodeJS.ErrnoException);
+  if (parent instanceof Error) throw new ImageFileError('write', path, writeProblem(path, parent), 'EWRITE', parent);
+  if (!parent.isDirectory()) throw new ImageFileError('write', path, `"${dir}" is not a directory`, 'EWRITE');
+  await access(dir, constants.W_OK).catch((error: unknown) => {
+    throw new ImageFileError('write', path, systemProblem(error), 'EWRITE', error);
+  });
+}
+
+function writeProblem(path: string, error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return `directory "${dirname(path)}" does not exist`;
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return systemProblem(error);
+  }
+}
+
+const SYSTEM_PROBLEMS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  ENAMETOOLONG: 'file name too long',
+};
+
+function systemProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return (code !== undefined && SYSTEM_PROBLEMS[code]) || firstLine(error);
+}
+
+function firstLine(error: unknown): string {
+  return String(error instanceof Error ? error.message : error).split('\n')[0];
+}

@@ -1,0 +1,192 @@
+import { execFile } from 'node:child_process';
+import { chmodSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadSharpCodec, sniffFormat, type CodecName } from '../lib/codecs/index.js';
+import type { Image } from '../lib/image.js';
+import { ImageFileError, loadImage, saveImage } from '../lib/io.js';
+import { fixture, meanAbsDiff, photo, readPng, rejects, same } from './codecs/files.js';
+
+const codecs: CodecName[] = ['jimp'];
+if (await loadSharpCodec()) codecs.push('sharp');
+else console.log('note: sharp is not installed or does not load; io tests run with the jimp codec only');
+
+const root = mkdtempSync(join(tmpdir(), 'focus-stacking-io-'));
+let serial = 0;
+/** A new empty directory for one test. */
+const newDir = () => {
+  const dir = join(root, String(serial++));
+  mkdirSync(dir);
+  return dir;
+};
+const colourFixture = fixture('pcb-640x480/input/back.png');
+const small: Image = { width: 4, height: 3, channels: 3, data: Uint8Array.from({ length: 36 }, (_, i) => i * 7) };
+
+/** Assert that `run` fails with an ImageFileError of this exact message and code. */
+async function failsWith(run: () => Promise<unknown>, message: string, code: string): Promise<void> {
+  const error = await rejects(run);
+  assert.instance(error, ImageFileError);
+  assert.is(error.message, message);
+  assert.is((error as ImageFileError).code, code);
+}
+
+test('loadImage decodes with each codec, and with the default one', async () => {
+  const expected = readPng(readFileSync(colourFixture));
+  for (const codec of codecs) same(await loadImage(colourFixture, { codec }), expected, codec);
+  same(await loadImage(colourFixture), expected);
+  const gray = await loadImage(fixture('pcb-gray-256x192/input/back.png'));
+  assert.is(gray.channels, 1);
+});
+
+test('saveImage: format from the extension, round trip through loadImage', async () => {
+  const image = photo();
+  for (const codec of codecs) {
+    const dir = newDir();
+    for (const [name, format] of [['a.png', 'png'], ['a.tif', 'tif'], ['b.TIFF', 'tif'], ['a.bmp', 'bmp'], ['a.jpg', 'jpg'], ['b.JPEG', 'jpg']]) {
+      const path = join(dir, name);
+      await saveImage(image, path, { codec });
+      assert.is(sniffFormat(readFileSync(path)), format, `${codec} ${name}`);
+      const back = await loadImage(path, { codec });
+      if (format === 'jpg') assert.ok(meanAbsDiff(back, image) < 1.5, `${codec} ${name}`);
+      else same(back, image, `${codec} ${name}`);
+    }
+    assert.equal(readdirSync(dir).sort(), ['a.bmp', 'a.jpg', 'a.png', 'a.tif', 'b.JPEG', 'b.TIFF'], 'no temporary file left');
+  }
+});
+
+test('saveImage: an explicit format wins over the extension; quality reaches the encoder', async () => {
+  const image = photo();
+  for (const codec of codecs) {
+    const dir = newDir();
+    await saveImage(image, join(dir, 'out.data'), { codec, format: 'png' });
+    assert.is(sniffFormat(readFileSync(join(dir, 'out.data'))), 'png');
+    await saveImage(image, join(dir, 'q95.jpg'), { codec });
+    await saveImage(image, join(dir, 'q40.jpg'), { codec, quality: 40 });
+    assert.ok(readFileSync(join(dir, 'q40.jpg')).length < readFileSync(join(dir, 'q95.jpg')).length * 0.6, codec);
+  }
+});
+
+test('saveImage replaces an existing file by a rename, never in place', async () => {
+  for (const codec of codecs) {
+    const dir = newDir();
+    const path = join(dir, 'out.png');
+    writeFileSync(path, 'old contents');
+    linkSync(path, join(dir, 'old-link'));
+    await saveImage(small, path, { codec });
+    same(await loadImage(path), small);
+    assert.is(readFileSync(join(dir, 'old-link'), 'utf8'), 'old contents', 'the old inode was not written to');
+    assert.equal(readdirSync(dir).sort(), ['old-link', 'out.png']);
+  }
+});
+
+test('loadImage errors: one line naming the file, with a code', async () => {
+  const dir = newDir();
+  const missing = join(dir, 'missing.png');
+  await failsWith(() => loadImage(missing), `Cannot read image "${missing}": no such file`, 'ENOENT');
+  await failsWith(() => loadImage(join(dir, 'missing', 'x.png')), `Cannot read image "${join(dir, 'missing', 'x.png')}": no such file`, 'ENOENT');
+  await failsWith(() => loadImage(dir), `Cannot read image "${dir}": is a directory`, 'EISDIR');
+  const empty = join(dir, 'empty.png');
+  writeFileSync(empty, '');
+  await failsWith(() => loadImage(empty), `Cannot read image "${empty}": empty file`, 'EEMPTY');
+  const text = join(dir, 'notes.png');
+  writeFileSync(text, 'these are notes, not an image');
+  await failsWith(() => loadImage(text), `Cannot read image "${text}": not an image (unrecognised format)`, 'EFORMAT');
+  const png = readFileSync(colourFixture);
+  const truncatedPng = join(dir, 'truncated.png');
+  writeFileSync(truncatedPng, png.subarray(0, png.length >> 1));
+  const corruptPng = join(dir, 'corrupt.png');
+  writeFileSync(corruptPng, Buffer.concat([png.subarray(0, 100), Buffer.alloc(1000, 0x55)]));
+  const jpg = readFileSync((await saveImage(photo(), join(dir, 'ok.jpg')), join(dir, 'ok.jpg')));
+  const truncatedJpg = join(dir, 'truncated.jpg');
+  writeFileSync(truncatedJpg, jpg.subarray(0, jpg.length >> 1));
+  for (const codec of codecs) {
+    await failsWith(() => loadImage(truncatedPng, { codec }), `Cannot read image "${truncatedPng}": truncated or corrupt PNG data`, 'EDECODE');
+    await failsWith(() => loadImage(corruptPng, { codec }), `Cannot read image "${corruptPng}": truncated or corrupt PNG data`, 'EDECODE');
+    await failsWith(() => loadImage(truncatedJpg, { codec }), `Cannot read image "${truncatedJpg}": truncated or corrupt JPEG data`, 'EDECODE');
+  }
+});
+
+test('saveImage errors: clear message, nothing written, no temporary file', async () => {
+  const dir = newDir();
+  writeFileSync(join(dir, 'file'), 'a regular file');
+  mkdirSync(join(dir, 'folder.png'));
+  const before = readdirSync(dir).sort();
+  const cases: Array<[string, string, string]> = [
+    [join(dir, 'folder.png'), 'is a directory', 'EWRITE'],
+    [join(dir, 'nowhere', 'out.png'), `directory "${join(dir, 'nowhere')}" does not exist`, 'EWRITE'],
+    [join(dir, 'file', 'out.png'), `"${join(dir, 'file')}" is not a directory`, 'EWRITE'],
+    [join(dir, 'file', 'sub', 'out.png'), `directory "${join(dir, 'file', 'sub')}" does not exist`, 'EWRITE'],
+    [join(dir, 'out.gif'), 'unknown extension ".gif" (use .jpg, .jpeg, .png, .tif, .tiff or .bmp, or give a format)', 'EFORMAT'],
+    [join(dir, 'out'), 'no file extension (use .jpg, .jpeg, .png, .tif, .tiff or .bmp, or give a format)', 'EFORMAT'],
+  ];
+  for (const codec of codecs) {
+    for (const [path, problem, code] of cases) {
+      await failsWith(() => saveImage(small, path, { codec }), `Cannot write image "${path}": ${problem}`, code);
+    }
+  }
+  assert.equal(readdirSync(dir).sort(), before);
+  assert.equal(readdirSync(join(dir, 'folder.png')), []);
+});
+
+test('saveImage: a failed encoding leaves the old file untouched and no temporary file', async () => {
+  const tooWide: Image = { width: 70000, height: 1, channels: 1, data: new Uint8Array(70000) };
+  for (const codec of codecs) {
+    const dir = newDir();
+    const path = join(dir, 'out.jpg');
+    writeFileSync(path, 'old contents');
+    const error = await rejects(() => saveImage(tooWide, path, { codec }));
+    assert.match(error.message, new RegExp(`^Cannot write image "${path}": cannot encode as JPEG: .*too large`));
+    assert.is((error as ImageFileError).code, 'EWRITE');
+    assert.is(readFileSync(path, 'utf8'), 'old contents');
+    assert.equal(readdirSync(dir), ['out.jpg']);
+  }
+});
+
+test('argument errors are TypeError/RangeError, thrown before touching the disk', async () => {
+  const dir = newDir();
+  const path = join(dir, 'out.jpg');
+  await rejects(() => saveImage(small, path, { quality: 0 }), /^RangeError: Expected an integer from 1 to 100 for quality but received 0 \(number\)$/);
+  await rejects(() => saveImage(small, path, { quality: 99.5 }), /^RangeError: Expected an integer from 1 to 100 for quality but received 99.5 \(number\)$/);
+  await rejects(() => saveImage(small, path, { quality: '90' as unknown as number }), /^TypeError: Expected an integer from 1 to 100 for quality but received "90" \(string\)$/);
+  await rejects(() => saveImage(small, path, { format: 'gif' as 'png' }), /^TypeError: Expected one of jpg, png, tif, bmp for format but received "gif" \(string\)$/);
+  await rejects(() => saveImage(small, path, { codec: 'vips' as CodecName }), /^TypeError: Expected one of sharp, jimp for codec but received "vips" \(string\)$/);
+  await rejects(() => saveImage({ ...small, width: 5 }, path), /^TypeError: Expected 45 samples \(5x3x3\) for image.data but received a Uint8Array of length 36$/);
+  await rejects(() => saveImage(small, ''), /^TypeError: Expected a non-empty string for path but received "" \(string\)$/);
+  await rejects(() => loadImage(42 as unknown as string), /^TypeError: Expected a non-empty string for path but received 42 \(number\)$/);
+  await rejects(() => loadImage(colourFixture, { codec: 'gm' as CodecName }), /^TypeError: Expected one of sharp, jimp for codec but received "gm" \(string\)$/);
+  assert.equal(readdirSync(dir), []);
+});
+
+test('permission denied, reading and writing (as an unprivileged user)', async () => {
+  const dir = newDir();
+  chmodSync(root, 0o755);
+  chmodSync(dir, 0o755);
+  const readOnly = join(dir, 'read-only');
+  mkdirSync(readOnly, 0o555);
+  const secret = join(dir, 'secret.png');
+  writeFileSync(secret, readFileSync(colourFixture), { mode: 0o000 });
+  const io = new URL('../lib/io.js', import.meta.url).href;
+  const target = join(readOnly, 'out.png');
+  const script = `
+    const { loadImage, saveImage } = await import(${JSON.stringify(io)});
+    const image = { width: 1, height: 1, channels: 1, data: new Uint8Array(1) };
+    const report = (e) => ({ message: e.message, code: e.code });
+    const write = await saveImage(image, ${JSON.stringify(target)}, { codec: 'jimp' }).then(() => 'written', report);
+    const read = await loadImage(${JSON.stringify(secret)}, { codec: 'jimp' }).then(() => 'read', report);
+    console.log(JSON.stringify({ write, read }));`;
+  // Root ignores file modes: run as "nobody" then.
+  const asRoot = process.getuid?.() === 0;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], asRoot ? { uid: 65534, gid: 65534 } : {});
+  assert.equal(JSON.parse(stdout), {
+    write: { message: `Cannot write image "${target}": permission denied`, code: 'EWRITE' },
+    read: { message: `Cannot read image "${secret}": permission denied`, code: 'EREAD' },
+  });
+  assert.equal(readdirSync(readOnly), []);
+});
+
+test.after(() => rmSync(root, { recursive: true, force: true }));
+
+test.run();
