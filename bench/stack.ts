@@ -1,7 +1,7 @@
 /**
  * Benchmark of the seed's own case: a 4032x3024 JPEG pair, five JPEG outputs,
- * in one process per codec, split into start-up, decode, compute and encode,
- * with the peak resident memory of the process.
+ * through the command line's own code, in one process per codec, split into
+ * start-up, decode, compute and encode, with the peak resident memory of the process.
  *
  *   npm run bench                      # 4032x3024, every codec that loads
  *   node dist/bench/stack.js --size 640x480 --codec jimp
@@ -40,21 +40,25 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-/** One measured run, in this process: what `focus-stacking --back --front --output` does. */
+/**
+ * One measured run, in this process: the command line itself, `main()`, as
+ * `focus-stacking --back --front --output --codec`, timed from its progress
+ * lines. Outputs are encoded while the others are computed, so "encode" is
+ * what is left of encoding and writing once computing is over.
+ */
 async function child(codec: string, dir: string): Promise<void> {
   const t0 = performance.now();
   const api = await import('../lib/index.js');
-  await api.loadOpenCV();
+  await api.getCodec(codec as 'sharp' | 'jimp');
   const t1 = performance.now();
-  const name = codec as 'sharp' | 'jimp';
-  const [back, front] = await Promise.all([api.loadImage(join(dir, 'back.jpg'), { codec: name }), api.loadImage(join(dir, 'front.jpg'), { codec: name })]);
-  const t2 = performance.now();
-  const result = await api.stackPair(back, front);
-  const t3 = performance.now();
-  const out = join(dir, `out-${codec}`);
-  (await import('node:fs')).mkdirSync(out, { recursive: true });
-  for (const [stem, image] of Object.entries(result)) await api.saveImage(image!, join(out, `${stem}.jpg`), { codec: name });
+  const lines: { at: number; text: string }[] = [];
+  const stderr = { write: (text: string) => void text.split('\n').filter(Boolean).forEach((line) => lines.push({ at: performance.now(), text: line })) };
+  const code = await api.main(['--back', join(dir, 'back.jpg'), '--front', join(dir, 'front.jpg'), '--output', join(dir, `out-${codec}`), '--codec', codec], { stderr });
   const t4 = performance.now();
+  const at = (prefix: string) => lines.find((l) => l.text.startsWith(prefix))?.at;
+  const t2 = at('reading') ?? t1;
+  const t3 = at('writing') ?? t4;
+  if (code !== 0) throw new Error(`focus-stacking failed: ${lines.map((l) => l.text).join('; ')}`);
   const figures: Figures = {
     codec,
     startup: (t1 - t0) / 1000,
@@ -63,7 +67,7 @@ async function child(codec: string, dir: string): Promise<void> {
     encode: (t4 - t3) / 1000,
     total: (t4 - t0) / 1000,
     peakMB: process.resourceUsage().maxRSS / 1024,
-    heapMB: api.heapSize() / 2 ** 20,
+    heapMB: api.isOpenCVLoaded() ? api.heapSize() / 2 ** 20 : 0,
   };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
@@ -98,9 +102,10 @@ async function parent(): Promise<void> {
     console.log('codec   startup  decode compute  encode   total   peak RSS  wasm heap  vs Python (time, RSS)');
     for (const r of rows) {
       const ratio = `${(r.total / PYTHON_SECONDS).toFixed(2)}x, ${(r.peakMB / PYTHON_PEAK_MB).toFixed(2)}x`;
-      console.log(`${r.codec.padEnd(6)} ${s(r.startup)} ${s(r.decode)} ${s(r.compute)} ${s(r.encode)} ${s(r.total)}  ${r.peakMB.toFixed(0).padStart(6)} MB  ${r.heapMB.toFixed(0).padStart(6)} MB  ${ratio}`);
+      const heap = r.heapMB ? `${r.heapMB.toFixed(0).padStart(6)} MB` : '  unused ';
+      console.log(`${r.codec.padEnd(6)} ${s(r.startup)} ${s(r.decode)} ${s(r.compute)} ${s(r.encode)} ${s(r.total)}  ${r.peakMB.toFixed(0).padStart(6)} MB  ${heap}  ${ratio}`);
     }
-    console.log('(seconds; peak RSS from getrusage of the child process)');
+    console.log('(seconds; encode: what is left of encoding and writing after computing, which it overlaps; peak RSS from getrusage of the child process)');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

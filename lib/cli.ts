@@ -16,8 +16,9 @@ import yargs from 'yargs';
 import { assertInteger, assertNever, assertOneOf } from './errors.js';
 import { CodecName, Format, getCodec } from './codecs/index.js';
 import { maxValue, type Image } from './image.js';
-import { loadImage, saveImage } from './io.js';
+import { encodeImage, loadImage, saveImage, type EncodedImage } from './io.js';
 import { ALL_OUTPUTS, Output, outputName, stackPair, type StackOptions } from './stack.js';
+import { defaultThreads } from './parallel/threads.js';
 import { DEFAULT_STRATEGY_OPTIONS, resolveStrategyOptions } from './strategies/options.js';
 
 /** Where {@link main} writes: anything with a `write(text)` method, such as `process.stdout`. */
@@ -129,6 +130,7 @@ function parser() {
     .option('quality', { requiresArg: true, default: 95, describe: 'JPEG quality, an integer from 1 to 100' })
     .option('only', { type: 'string', requiresArg: true, defaultDescription: 'all five', describe: `Outputs to write, comma-separated: ${Object.values(Output).join(', ')}` })
     .option('codec', { requiresArg: true, choices: Object.values(CodecName), defaultDescription: 'sharp if it loads, else jimp', describe: 'Image codec, for reading and writing' })
+    .option('threads', { requiresArg: true, defaultDescription: `the cores, at most 4 (here ${defaultThreads()})`, describe: 'Threads to compute on, an integer from 1 to 64' })
     .option('quiet', { type: 'boolean', default: false, describe: 'No progress lines (errors and warnings still go to stderr)' })
     .example(EXAMPLES.map(([command, what]) => [`# ${what}\n$0 ${command}`, '']))
     .epilogue(
@@ -178,6 +180,7 @@ function checkFlags(args: Args): Plan {
   const output = checkPath('output', args.output);
   const levels = apiCheck('levels', args.levels, (v) => assertInteger('levels', parseNumber('levels', v), 1, 16));
   const quality = apiCheck('quality', args.quality, (v) => assertInteger('quality', parseNumber('quality', v), 1, 100));
+  const threads = args.threads === undefined ? defaultThreads() : apiCheck('threads', args.threads, (v) => assertInteger('threads', parseNumber('threads', v), 1, 64));
   const beta = parseNumber('beta', args.beta);
   const smoothKernel = parseNumber('smooth-kernel', args['smooth-kernel']);
   const medianSizes = parseList('median-sizes', args['median-sizes']).map((v) => parseNumber('median-sizes', v, args['median-sizes']));
@@ -196,7 +199,7 @@ function checkFlags(args: Args): Plan {
     quality,
     codec: args.codec as CodecName | undefined,
     quiet: args.quiet,
-    stack: { levels, beta, smoothKernel, medianSizes, outputs: ALL_OUTPUTS.filter((o) => wanted.has(o)) },
+    stack: { levels, beta, smoothKernel, medianSizes, threads, outputs: ALL_OUTPUTS.filter((o) => wanted.has(o)) },
   };
 }
 
@@ -245,6 +248,7 @@ const FLAGS: Record<string, string> = {
   medianSizes: 'median-sizes',
   levels: 'levels',
   quality: 'quality',
+  threads: 'threads',
   only: 'only',
   outputs: 'only',
   codec: 'codec',
@@ -286,14 +290,22 @@ async function run(plan: Plan, stderr: { write(text: string): unknown }): Promis
   }
 
   // Reported once both are read, so that a bad input gives one line only.
-  const back = await loadImage(plan.back, { codec: plan.codec });
-  const front = await loadImage(plan.front, { codec: plan.codec });
+  const [back, front] = await Promise.all([loadImage(plan.back, { codec: plan.codec }), loadImage(plan.front, { codec: plan.codec })]);
   say(`reading ${plan.back}: ${describeImage(back)}`);
   say(`reading ${plan.front}: ${describeImage(front)}`);
 
-  let result;
+  // Each output is encoded as soon as it is ready, while the others are
+  // computed, one at a time (concurrent encoders would each hold their own
+  // buffers); the files are written only once all of them are.
+  const encoded = new Map<string, Promise<EncodedImage>>();
+  let queue: Promise<unknown> = Promise.resolve();
+  const encode = (name: string, image: Image) => {
+    const bytes = queue.then(() => encodeImage(image, { codec: plan.codec, format: plan.format, quality: plan.quality }));
+    queue = bytes.catch(() => undefined); // errors are reported when awaited below
+    encoded.set(name, bytes);
+  };
   try {
-    result = await stackPair(back, front, { ...plan.stack, onProgress: say, onWarning: (w) => void stderr.write(`warning: ${w}\n`) });
+    await stackPair(back, front, { ...plan.stack, onProgress: say, onOutput: encode, onWarning: (w) => void stderr.write(`warning: ${w}\n`) });
   } catch (error) {
     throw translateImageError(error, plan);
   }
@@ -302,10 +314,10 @@ async function run(plan: Plan, stderr: { write(text: string): unknown }): Promis
     throw fileError(`--output ${JSON.stringify(plan.output)}: cannot create the directory: ${errorText(error)}`);
   });
   for (const { name, path } of targets) {
-    const image = result[name];
-    if (image === undefined) throw new Error(`stackPair did not return ${name}`);
+    const bytes = encoded.get(name);
+    if (bytes === undefined) throw new Error(`stackPair did not return ${name}`);
     say(`writing ${path}`);
-    await saveImage(image, path, { codec: plan.codec, format: plan.format, quality: plan.quality });
+    await saveImage(await bytes.catch((error: Error) => Promise.reject(fileError(`writing ${JSON.stringify(path)}: ${errorText(error)}`))), path);
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   say(`wrote ${targets.length} file${targets.length === 1 ? '' : 's'} to ${plan.output} in ${seconds} s`);

@@ -69,9 +69,14 @@ export function newFloatImage(width: number, height: number, channels: number): 
 /**
  * Convert an 8- or 16-bit image to float32 on the 0..255 scale the methods'
  * constants are made for (16-bit samples are divided by 257).
+ *
+ * @param image - The image.
+ * @param out - Where to write (as many values as samples); a new array if omitted.
+ * @returns The float image.
  */
-export function toFloat(image: Image): FloatImage {
-  const data = new Float32Array(image.data);
+export function toFloat(image: Image, out?: Float32Array): FloatImage {
+  const data = out ?? new Float32Array(image.data.length);
+  data.set(image.data);
   if (image.data instanceof Uint16Array) for (let i = 0; i < data.length; i++) data[i] /= 257;
   return { width: image.width, height: image.height, channels: image.channels, data };
 }

@@ -83,6 +83,14 @@ export interface SaveImageOptions {
   quality?: number;
 }
 
+/** An image encoded in memory by {@link encodeImage}, ready for {@link saveImage}. */
+export interface EncodedImage {
+  /** The file format of `bytes`. */
+  readonly format: Format;
+  /** The file's contents. */
+  readonly bytes: Uint8Array;
+}
+
 const FORMAT_NAMES: Record<Format, string> = { jpg: 'JPEG', png: 'PNG', tif: 'TIFF', bmp: 'BMP' };
 
 const EXTENSIONS: Record<string, Format> = {
@@ -130,11 +138,37 @@ export async function loadImage(path: string, options: LoadImageOptions = {}): P
 }
 
 /**
- * Encode an image and write it atomically: nothing is written unless encoding
- * succeeds, and the target is replaced in one step (by a rename). The parent
- * directory must exist.
+ * Encode an image in memory, to write later with {@link saveImage} (so that
+ * encoding can run while other work goes on, and files are only written
+ * once everything has succeeded).
  *
- * @param image - 1 or 3 channels, 8 or 16 bits (16 bits kept in PNG and TIFF by sharp).
+ * @param image - 1 or 3 channels, 8 or 16 bits.
+ * @param options - `format` (required here), `codec`, `quality`.
+ * @returns The encoded file.
+ * @throws TypeError or RangeError for a bad argument; Error ("cannot encode as
+ *   JPEG: ...") when the codec fails; Error when the sharp codec is asked for and not available.
+ */
+export async function encodeImage(image: Image, options: SaveImageOptions & { format: Format }): Promise<EncodedImage> {
+  assertImage('image', image);
+  const { codec: name, format, quality = 95 } = options;
+  if (name !== undefined) assertOneOf('codec', name, Object.values(CodecName));
+  assertOneOf('format', format, Object.values(Format));
+  assertInteger('quality', quality, 1, 100);
+  const codec = await getCodec(name);
+  try {
+    return { format, bytes: await codec.encode(image, format, { quality }) };
+  } catch (error) {
+    throw new Error(`cannot encode as ${FORMAT_NAMES[format]}: ${firstLine(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Encode an image (unless it is already an {@link EncodedImage}) and write it
+ * atomically: nothing is written unless encoding succeeds, and the target is
+ * replaced in one step (by a rename). The parent directory must exist.
+ *
+ * @param image - 1 or 3 channels, 8 or 16 bits (16 bits kept in PNG and TIFF by sharp),
+ *   or an image encoded by {@link encodeImage} (then `options` are not used).
  * @param path - The file to write; an existing file is replaced.
  * @param options - See {@link SaveImageOptions}.
  * @returns When the complete file is in place.
@@ -143,27 +177,28 @@ export async function loadImage(path: string, options: LoadImageOptions = {}): P
  *   unwritable directory, encoding failure), after which no file and no temporary file is
  *   left; Error when the sharp codec is asked for and not available.
  */
-export async function saveImage(image: Image, path: string, options: SaveImageOptions = {}): Promise<void> {
-  assertImage('image', image);
+export async function saveImage(image: Image | EncodedImage, path: string, options: SaveImageOptions = {}): Promise<void> {
   assertPath(path);
-  const { codec: name, format: given, quality = 95 } = options;
-  if (name !== undefined) assertOneOf('codec', name, Object.values(CodecName));
-  if (given !== undefined) assertOneOf('format', given, Object.values(Format));
-  assertInteger('quality', quality, 1, 100);
-  const format = given ?? formatFromExtension(path);
-  const codec = await getCodec(name);
-  await checkTarget(path);
-  let bytes: Uint8Array;
-  try {
-    bytes = await codec.encode(image, format, { quality });
-  } catch (error) {
-    throw new ImageFileError('write', path, `cannot encode as ${FORMAT_NAMES[format]}: ${firstLine(error)}`, 'EWRITE', error);
+  let encoded: EncodedImage;
+  if (isEncoded(image)) encoded = image;
+  else {
+    assertImage('image', image);
+    const format = options.format ?? formatFromExtension(path);
+    await checkTarget(path);
+    try {
+      encoded = await encodeImage(image, { ...options, format });
+    } catch (error) {
+      if (error instanceof TypeError || error instanceof RangeError) throw error;
+      if ((error as Error).message.startsWith('The sharp codec')) throw error;
+      throw new ImageFileError('write', path, (error as Error).message, 'EWRITE', (error as Error).cause);
+    }
   }
+  await checkTarget(path);
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     const file = await open(temp, 'wx');
     try {
-      await file.writeFile(bytes);
+      await file.writeFile(encoded.bytes);
       await file.sync();
     } finally {
       await file.close();
@@ -173,6 +208,10 @@ export async function saveImage(image: Image, path: string, options: SaveImageOp
     await rm(temp, { force: true }).catch(() => undefined);
     throw new ImageFileError('write', path, writeProblem(path, error), 'EWRITE', error);
   }
+}
+
+function isEncoded(value: unknown): value is EncodedImage {
+  return typeof value === 'object' && value !== null && (value as EncodedImage).bytes instanceof Uint8Array && typeof (value as EncodedImage).format === 'string';
 }
 
 function assertPath(path: unknown): asserts path is string {

@@ -5,11 +5,10 @@
  * the focus measures they share are computed once; every large buffer comes
  * from a {@link BufferPool} and goes back to it as soon as it is dead.
  */
-import type { FloatImage } from './image.js';
+import type { FloatImage, Image } from './image.js';
 import type { ChannelSelection } from './kernels/activity.js';
-import { blend } from './kernels/mask.js';
-import { BufferPool } from './kernels/pool.js';
-import { pyrDown, pyrUpApply } from './kernels/pyramid.js';
+import type { Mask } from './kernels/blend.js';
+import { serialExecutor, type Executor } from './parallel/executor.js';
 import type { Measure, Strategy } from './strategies/strategy.js';
 
 /** How a strategy is applied. */
@@ -31,24 +30,26 @@ export interface Job {
   readonly keepMask?: boolean;
 }
 
-/** What a job produces. Its buffers are valid only during the {@link RunOptions.onResult} call. */
+/** What a job produces. */
 export interface JobResult {
-  /** The fused image, float32, not clipped. */
-  readonly image: FloatImage;
-  /** The mask of the finest level, when asked for. */
-  readonly mask?: Float32Array | Uint8Array;
+  /** The fused image, clipped to the samples of {@link RunOptions.sixteen}. */
+  readonly image: Image;
+  /** The mask of the finest level as a one-channel image (0 to the largest sample), when asked for. */
+  readonly mask?: Image;
 }
 
 /** Options of {@link runJobs}. */
 export interface RunOptions {
   /** Number of pyramid levels, at least 1. */
   levels: number;
-  /** Receives each job's result as soon as it is complete; copy what you keep. */
-  onResult: (index: number, result: JobResult) => void;
+  /** Receives each job's result as soon as it is complete. */
+  onResult: (index: number, result: JobResult) => void | Promise<void>;
+  /** Make 16-bit results (on the 0..255 working scale, times 257) instead of 8-bit ones. */
+  sixteen?: boolean;
   /** Called before each step with a short description. */
   onProgress?: (step: string) => void;
-  /** Buffers to reuse; a new pool if omitted. */
-  pool?: BufferPool;
+  /** Where the kernels run and the buffers come from; this thread if omitted. */
+  exec?: Executor;
 }
 
 /**
@@ -58,16 +59,16 @@ export interface RunOptions {
  *
  * @param image - G_0; it is consumed: its buffer becomes L_0.
  * @param levels - Number of levels, at least 1.
- * @param pool - Where the coarser levels' buffers come from.
+ * @param exec - Where the kernels run and the coarser levels' buffers come from.
  * @returns `levels` images, finest first.
  */
-export function laplacianPyramid(image: FloatImage, levels: number, pool?: BufferPool): FloatImage[] {
+export async function laplacianPyramid(image: FloatImage, levels: number, exec: Executor = serialExecutor()): Promise<FloatImage[]> {
   const pyramid = [image];
   for (let k = 1; k < levels; k++) {
     const { width, height, channels } = pyramid[k - 1];
-    pyramid.push(pyrDown(pyramid[k - 1], pool?.float32(((width + 1) >> 1) * ((height + 1) >> 1) * channels)));
+    pyramid.push(await exec.pyrDown(pyramid[k - 1], exec.pool.float32(((width + 1) >> 1) * ((height + 1) >> 1) * channels)));
   }
-  for (let k = 0; k < levels - 1; k++) pyrUpApply(pyramid[k + 1], pyramid[k], 'subtract');
+  for (let k = 0; k < levels - 1; k++) await exec.pyrUpApply(pyramid[k + 1], pyramid[k], 'subtract');
   return pyramid;
 }
 
@@ -76,121 +77,125 @@ export function laplacianPyramid(image: FloatImage, levels: number, pool?: Buffe
  * use and given back to the pool once the last job that needs them is done.
  */
 class MeasureCache {
-  readonly #maps = new Map<string, Float32Array>();
+  readonly #maps = new Map<string, Promise<Float32Array>>();
+  readonly #lastUse = new Map<string, number>();
   constructor(
     readonly frames: readonly [FloatImage, FloatImage],
-    readonly pool: BufferPool,
-  ) {}
-
-  static key(measure: Measure, channels: ChannelSelection): string {
-    return `${measure.key}|${channels}`;
+    readonly exec: Executor,
+    jobs: readonly Job[],
+  ) {
+    jobs.forEach((job, j) => selections(job, frames[0].channels).forEach((c) => this.#lastUse.set(key(job.strategy.measure, c), j)));
   }
 
-  get(frame: 0 | 1, measure: Measure, channels: ChannelSelection): Float32Array {
-    const key = `${MeasureCache.key(measure, channels)}|${frame}`;
-    let map = this.#maps.get(key);
+  get(frame: 0 | 1, measure: Measure, channels: ChannelSelection): Promise<Float32Array> {
+    const k = `${key(measure, channels)}|${frame}`;
+    let map = this.#maps.get(k);
     if (!map) {
-      const band = this.frames[frame];
-      map = measure.compute(band, channels, this.pool.float32(band.width * band.height));
-      this.#maps.set(key, map);
+      map = measure.compute(this.frames[frame], channels, this.exec);
+      this.#maps.set(k, map);
     }
     return map;
   }
 
-  /** Give back both frames' maps of a key made by {@link MeasureCache.key}. */
-  release(key: string): void {
+  /** Job `j` is done with this measure: give both frames' maps back if no later job needs them. */
+  async done(j: number, measure: Measure, channels: ChannelSelection): Promise<void> {
+    if (this.#lastUse.get(key(measure, channels)) !== j) return;
     for (const frame of [0, 1]) {
-      const k = `${key}|${frame}`;
-      this.pool.release(this.#maps.get(k));
+      const k = `${key(measure, channels)}|${frame}`;
+      const map = this.#maps.get(k);
       this.#maps.delete(k);
+      if (map) this.exec.pool.release(await map);
     }
   }
 }
 
-/** The measure selections a job reads at a band of `channels` channels. */
-function selections(job: Job, channels: number): string[] {
-  const perChannel = job.mode === Mode.BY_CHANNEL && channels > 1;
-  const list: ChannelSelection[] = perChannel ? Array.from({ length: channels }, (_, c) => c) : ['all'];
-  return list.map((c) => MeasureCache.key(job.strategy.measure, c));
+function key(measure: Measure, channels: ChannelSelection): string {
+  return `${measure.key}|${channels}`;
 }
 
-/** A job's fused band, and its mask when kept. */
-interface FusedBand {
-  fused: FloatImage;
-  mask?: Float32Array | Uint8Array;
+/** The measure selections a job reads at a band of `channels` channels: all channels, or each. */
+function selections(job: Job, channels: number): ChannelSelection[] {
+  return job.mode === Mode.BY_CHANNEL && channels > 1 ? Array.from({ length: channels }, (_, c) => c) : ['all'];
 }
 
-/**
- * Fuse one band for each job, in order, handing each to `each` before the
- * next job starts (so that its buffers can be reused), and giving back every
- * measure right after its last use.
- */
-function fuseBands(jobs: readonly Job[], cache: MeasureCache, level: number, keepMasks: boolean, each: (j: number, band: FusedBand) => void): void {
-  const [back, front] = cache.frames;
-  const { pool } = cache;
-  const info = { width: back.width, height: back.height, level, pool };
-  const lastUse = new Map<string, number>();
-  jobs.forEach((job, j) => selections(job, back.channels).forEach((key) => lastUse.set(key, j)));
-
-  jobs.forEach((job, j) => {
-    const { strategy } = job;
-    const fused: FloatImage = { width: back.width, height: back.height, channels: back.channels, data: pool.float32(back.data.length) };
-    let kept: Float32Array | Uint8Array | undefined;
-    const perChannel = job.mode === Mode.BY_CHANNEL && back.channels > 1;
-    const channelList: ChannelSelection[] = perChannel ? Array.from({ length: back.channels }, (_, c) => c) : ['all'];
-    for (const c of channelList) {
-      const mask = strategy.mask(cache.get(0, strategy.measure, c), cache.get(1, strategy.measure, c), info);
-      blend(mask, back, front, fused, c === 'all' ? undefined : c);
-      const key = MeasureCache.key(strategy.measure, c);
-      if (lastUse.get(key) === j) cache.release(key);
-      if (keepMasks && job.keepMask && !perChannel) kept = mask;
-      else pool.release(mask);
-    }
-    each(j, { fused, ...(kept ? { mask: kept } : {}) });
-  });
+/** The masks of job `j` at one band: one, or one per channel. */
+async function jobMasks(j: number, job: Job, cache: MeasureCache, level: number): Promise<Mask[]> {
+  const [back] = cache.frames;
+  const { strategy } = job;
+  const info = { width: back.width, height: back.height, level, exec: cache.exec };
+  const masks: Mask[] = [];
+  for (const c of selections(job, back.channels)) {
+    masks.push(await strategy.mask(await cache.get(0, strategy.measure, c), await cache.get(1, strategy.measure, c), info));
+    await cache.done(j, strategy.measure, c);
+  }
+  return masks;
 }
 
 /**
  * Run jobs on a pair of frames of the same size and channel count.
+ *
+ * The `direct` jobs run first, on the full-resolution frames. Then both
+ * frames' pyramids are built, once, and fused coarse to fine; each job keeps
+ * only its collapsed result so far, `C_k = fuse(L_k) + pyrUp(C_{k+1})`; the
+ * finest level is fused, expanded and clipped in one pass. Jobs that share a
+ * measure run one after the other, so that it is made once and given back
+ * before the next measure is made.
  *
  * @param back - The back frame (far focus), float32. Consumed.
  * @param front - The front frame (near focus), float32. Consumed.
  * @param jobs - What to compute.
  * @param options - See {@link RunOptions}.
  */
-export function runJobs(back: FloatImage, front: FloatImage, jobs: readonly Job[], options: RunOptions): void {
-  const { levels, onResult, onProgress = () => {}, pool = new BufferPool() } = options;
-  const indexed = jobs.map((job, index) => ({ job, index }));
-  const emit = (index: number, result: FusedBand) => {
-    onResult(index, { image: result.fused, ...(result.mask ? { mask: result.mask } : {}) });
-    pool.release(result.fused.data, result.mask);
+export async function runJobs(back: FloatImage, front: FloatImage, jobs: readonly Job[], options: RunOptions): Promise<void> {
+  const { levels, onResult, sixteen = false, onProgress = () => {}, exec = serialExecutor() } = options;
+  const { pool } = exec;
+
+  /** The finest level (or the whole image) of job `index`: blend, expand, clip, hand over. */
+  const finish = async (index: number, masks: Mask[], bands: readonly [FloatImage, FloatImage], coarser?: FloatImage) => {
+    const [b, f] = bands;
+    const image = await exec.blendUpClip(masks, b, f, coarser, sixteen);
+    const mask = jobs[index].keepMask && masks.length === 1 ? await exec.maskToSamples(masks[0], b.width, b.height, sixteen) : undefined;
+    pool.release(...masks, coarser?.data);
+    await onResult(index, { image, ...(mask ? { mask } : {}) });
+    // Let what the caller started on the result (an encoder, say) get going.
+    await new Promise((resolve) => setImmediate(resolve));
   };
 
+  const indexed = jobs.map((job, index) => ({ job, index }));
   const direct = indexed.filter(({ job }) => job.mode === Mode.DIRECT);
   if (direct.length > 0) {
     onProgress('blending at full resolution (direct)');
-    fuseBands(direct.map((d) => d.job), new MeasureCache([back, front], pool), 0, true, (i, band) => emit(direct[i].index, band));
+    const cache = new MeasureCache([back, front], exec, direct.map((d) => d.job));
+    for (const [j, { job, index }] of direct.entries()) await finish(index, await jobMasks(j, job, cache, 0), [back, front]);
   }
 
-  const pyramidal = indexed.filter(({ job }) => job.mode !== Mode.DIRECT);
+  const pyramidal = indexed
+    .filter(({ job }) => job.mode !== Mode.DIRECT)
+    .sort((a, b) => selections(a.job, back.channels).join().localeCompare(selections(b.job, back.channels).join()));
   if (pyramidal.length === 0) return;
   onProgress(`building ${levels}-level Laplacian pyramids`);
-  const pyramids = [laplacianPyramid(back, levels, pool), laplacianPyramid(front, levels, pool)];
-  // Collapse as we go, coarse to fine: C_k = fuse(L_k) + pyrUp(C_{k+1}).
-  const collapsed: FloatImage[] = [];
+  const pyramids = [await laplacianPyramid(back, levels, exec), await laplacianPyramid(front, levels, exec)];
+  const collapsed: (FloatImage | undefined)[] = [];
   for (let k = levels - 1; k >= 0; k--) {
-    onProgress(`fusing pyramid level ${k} (${pyramids[0][k].width}x${pyramids[0][k].height})`);
-    const cache = new MeasureCache([pyramids[0][k], pyramids[1][k]], pool);
-    fuseBands(pyramidal.map((p) => p.job), cache, k, k === 0, (i, band) => {
-      const coarser = collapsed[i];
+    const bands = [pyramids[0][k], pyramids[1][k]] as const;
+    onProgress(`fusing pyramid level ${k} (${bands[0].width}x${bands[0].height})`);
+    const cache = new MeasureCache(bands, exec, pyramidal.map((p) => p.job));
+    for (const [j, { job, index }] of pyramidal.entries()) {
+      const masks = await jobMasks(j, job, cache, k);
+      const coarser = collapsed[j];
+      if (k === 0) {
+        await finish(index, masks, bands, coarser);
+        continue;
+      }
+      const fused = await exec.blend(masks, bands[0], bands[1], { ...bands[0], data: pool.float32(bands[0].data.length) });
+      pool.release(...masks);
       if (coarser) {
-        pyrUpApply(coarser, band.fused, 'add');
+        await exec.pyrUpApply(coarser, fused, 'add');
         pool.release(coarser.data);
       }
-      if (k === 0) emit(pyramidal[i].index, band);
-      else collapsed[i] = band.fused;
-    });
-    // The bands of this level are dead; L_0 is the caller's G_0, not pooled.
-    if (k > 0) pool.release(pyramids[0][k].data, pyramids[1][k].data);
+      collapsed[j] = fused;
+    }
+    // The bands of this level are dead.
+    if (k > 0) pool.release(bands[0].data, bands[1].data);
   }
 }

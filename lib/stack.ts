@@ -2,11 +2,13 @@
  * Stacking a pair of frames into the five outputs of the original script.
  */
 import { assertInteger, invalidParameter } from './errors.js';
-import { assertImage, maxValue, toFloat, type FloatImage, type Image } from './image.js';
+import { assertImage, maxValue, type Image } from './image.js';
 import { loadOpenCV } from './cv/runtime.js';
 import { imageFromMat, matFromImage } from './cv/convert.js';
 import { resize } from './cv/resize.js';
 import { MatScope } from './cv/scope.js';
+import { executorFor } from './parallel/index.js';
+import { defaultThreads } from './parallel/threads.js';
 import { Mode, runJobs, type Job } from './pipeline.js';
 import { gradientStrategy } from './strategies/gradient.js';
 import { medianStrategy } from './strategies/median.js';
@@ -62,6 +64,16 @@ export interface StackOptions extends StrategyOptions {
   onProgress?: (step: string) => void;
   /** Called with warnings (`front image resized from 640x480 to 320x240`). */
   onWarning?: (message: string) => void;
+  /**
+   * Called with each output as soon as it is ready, before the others are
+   * computed (so that it can be written while they are).
+   */
+  onOutput?: (name: OutputName, image: Image) => void;
+  /**
+   * Threads to compute on, this one included, 1 to 64 (worker threads beyond the first).
+   * @default the number of cores, at most 4
+   */
+  threads?: number;
 }
 
 /**
@@ -79,8 +91,9 @@ export interface StackOptions extends StrategyOptions {
 export async function stackPair(back: Image, front: Image, options: StackOptions = {}): Promise<StackResult> {
   assertImage('back', back);
   assertImage('front', front);
-  const { levels = 5, outputs = ALL_OUTPUTS, onProgress, onWarning = () => {} } = options;
+  const { levels = 5, outputs = ALL_OUTPUTS, onProgress, onWarning = () => {}, onOutput = () => {}, threads = defaultThreads() } = options;
   assertInteger('levels', levels, 1, 16);
+  assertInteger('threads', threads, 1, 64);
   const knobs = resolveStrategyOptions(options);
   const wanted = resolveOutputs(outputs);
   if (back.channels !== front.channels) {
@@ -89,9 +102,10 @@ export async function stackPair(back: Image, front: Image, options: StackOptions
   if (maxValue(back) !== maxValue(front)) {
     throw new TypeError(`Expected front to be ${bits(back)}-bit like back but it is ${bits(front)}-bit`);
   }
-  await loadOpenCV();
   let frontSized = front;
   if (front.width !== back.width || front.height !== back.height) {
+    // OpenCV.js is loaded only when needed: the methods run on typed arrays.
+    await loadOpenCV();
     onWarning(`front image resized from ${front.width}x${front.height} to ${back.width}x${back.height} to match the back image`);
     frontSized = resizeImage(front, back.width, back.height);
   }
@@ -107,17 +121,28 @@ export async function stackPair(back: Image, front: Image, options: StackOptions
   if (wanted.has(Output.DIRECT)) add(Output.DIRECT, { strategy: gradient, mode: Mode.DIRECT });
 
   onProgress?.('converting to float');
+  const exec = executorFor(threads);
   const max = maxValue(back);
   const out: StackResult = {};
-  runJobs(toFloat(back), toFloat(frontSized), jobs.map((j) => j.job), {
+  const deliver = (name: OutputName, image: Image) => {
+    out[name] = image;
+    onOutput(name, image);
+  };
+  const sixteen = max !== 255;
+  const floats = [await exec.toFloat(back, exec.pool.float32(back.data.length)), await exec.toFloat(frontSized, exec.pool.float32(back.data.length))] as const;
+  await runJobs(floats[0], floats[1], jobs.map((j) => j.job), {
     levels,
+    exec,
+    sixteen,
     ...(onProgress ? { onProgress } : {}),
     onResult: (i, { image, mask }) => {
       const { output } = jobs[i];
-      if (wanted.has(output)) out[outputName(output)] = toSamples(image, max);
-      if (mask) out[outputName(Output.BLENDING_MASK)] = maskImage(mask, back.width, back.height, max);
+      if (wanted.has(output)) deliver(outputName(output), image);
+      if (mask) deliver(outputName(Output.BLENDING_MASK), mask);
     },
   });
+  // The pooled buffers stay with the executor only for the run: give the memory back.
+  exec.pool.clear();
   return out;
 }
 
@@ -139,24 +164,3 @@ function resizeImage(image: Image, width: number, height: number): Image {
   return imageFromMat(scope.track(resize(src, { dsize: [width, height] })));
 }
 
-/**
- * Clip to [0, max] and truncate, as `np.clip(x, 0, 255).astype(np.uint8)`;
- * 16-bit results go back from the 0..255 working scale to 0..65535.
- */
-function toSamples(image: FloatImage, max: number): Image {
-  const { width, height, channels, data } = image;
-  const out = max === 255 ? new Uint8Array(data.length) : new Uint16Array(data.length);
-  const scale = max / 255;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i] * scale;
-    out[i] = v <= 0 ? 0 : v >= max ? max : v; // typed-array assignment truncates
-  }
-  return { width, height, channels: channels as 1 | 3, data: out };
-}
-
-/** A 0/1 mask as a grayscale image of 0 and `max`. */
-function maskImage(mask: Float32Array | Uint8Array, width: number, height: number, max: number): Image {
-  const data = max === 255 ? new Uint8Array(mask.length) : new Uint16Array(mask.length);
-  for (let i = 0; i < mask.length; i++) data[i] = mask[i] * max;
-  return { width, height, channels: 1, data };
-}

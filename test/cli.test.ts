@@ -72,7 +72,7 @@ test('--only all_channels,direct writes exactly two files', async () => {
 
 test('--only blending_mask alone; knobs are accepted', async () => {
   const out = await scratchDir();
-  const args = ['--levels', '3', '--beta', '0.5', '--smooth-kernel', '5', '--median-sizes', '9,5', '--quality', '80', '--format', 'bmp'];
+  const args = ['--levels', '3', '--beta', '0.5', '--smooth-kernel', '5', '--median-sizes', '9,5', '--quality', '80', '--format', 'bmp', '--threads', '1'];
   const run = await runCli(['--back', tiny.back, '--front', tiny.front, '--output', out, '--only', 'blending_mask', ...args, '--quiet']);
   assert.equal(run, { code: 0, stdout: '', stderr: '' });
   assert.equal(await listTree(out), ['blending_mask.bmp']);
@@ -119,6 +119,7 @@ const bad: Record<string, BadCase> = {
   '--beta -1': { args: [...io, '--beta', '-1'], says: ['--beta', '"-1"'], code: USAGE },
   '--smooth-kernel 4': { args: [...io, '--smooth-kernel', '4'], says: ['--smooth-kernel', 'odd integer', '"4"'], code: USAGE },
   '--quality 0': { args: [...io, '--quality', '0'], says: ['--quality: expected an integer from 1 to 100 but received "0"'], code: USAGE },
+  '--threads 0': { args: [...io, '--threads', '0'], says: ['--threads: expected an integer from 1 to 64 but received "0"'], code: USAGE },
   '--quality 101': { args: [...io, '--quality', '101'], says: ['--quality', '"101"'], code: USAGE },
   '--format gif': { args: [...io, '--format', 'gif'], says: ['--format: expected one of jpg, png, tif, bmp but received "gif"'], code: USAGE },
   '--codec foo': { args: [...io, '--codec', 'foo'], says: ['--codec: expected one of sharp, jimp but received "foo"'], code: USAGE },

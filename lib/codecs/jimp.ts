@@ -12,7 +12,6 @@
  * - BMP: 24-bit (bmp-ts's 8-bit palette encoder holds only 128 colours), gray replicated.
  * 16-bit images are scaled to 8 bits first.
  */
-import { Jimp, JimpMime } from 'jimp';
 import { assertNever } from '../errors.js';
 import type { Image } from '../image.js';
 import { CodecName, Format, type Codec, type EncodeOptions } from './codec.js';
@@ -20,6 +19,12 @@ import { checkEncodeArgs, fromRgba, inspectFile, toRgba } from './pixels.js';
 
 /** jpeg-js refuses images above 100 MP or 512 MB by default; allow what sharp allows (16383², 268 MP). */
 const JPEG_DECODE_OPTIONS = { maxResolutionInMP: 268, maxMemoryUsageInMB: 4096, tolerantDecoding: false };
+
+/** jimp, imported on first use (it takes a fifth of a second to load, for nothing when sharp does the work). */
+const loadJimp = (() => {
+  let loading: Promise<typeof import('jimp')> | undefined;
+  return () => (loading ??= import('jimp'));
+})();
 
 /** PNG colour types of pngjs. */
 const PNG_GRAY = 0;
@@ -31,6 +36,7 @@ export const jimpCodec: Codec = {
 
   async decode(bytes: Uint8Array): Promise<Image> {
     const { channels } = inspectFile(bytes);
+    const { Jimp, JimpMime } = await loadJimp();
     // jimp takes a Buffer or an ArrayBuffer: an exact-size copy (a Node Buffer
     // may be a view of a larger pool) keeps Buffer out of this file.
     const image = await Jimp.fromBuffer(new Uint8Array(bytes).buffer, { [JimpMime.jpeg]: JPEG_DECODE_OPTIONS });
@@ -43,6 +49,7 @@ export const jimpCodec: Codec = {
   async encode(image: Image, format: Format, options: EncodeOptions = {}): Promise<Uint8Array> {
     const quality = checkEncodeArgs(image, format, options);
     const { width, height } = image;
+    const { Jimp, JimpMime } = await loadJimp();
     // A fresh array: fromBitmap wraps its whole ArrayBuffer without copying.
     const jimp = Jimp.fromBitmap({ width, height, data: toRgba(image) });
     switch (format) {

@@ -46,6 +46,9 @@ function colourspace(channels: 1 | 3, sixteen: boolean): string {
 }
 
 function makeSharpCodec(sharp: SharpModule['default']): Codec {
+  // Each image is decoded or encoded once: libvips's operation cache would
+  // only hold on to memory (tens of MB per 12 MP frame).
+  sharp.cache(false);
   return {
     name: CodecName.SHARP,
 

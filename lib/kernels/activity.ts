@@ -61,9 +61,11 @@ export function laplaceActivity(src: FloatImage, channels: ChannelSelection = 'a
  * @param channels - A channel index, or `'all'`.
  * @param stencil - Which response.
  * @param out - Where to write (`width * height` values); a new array if omitted.
+ * @param y0 - First row to compute (for splitting the work between threads).
+ * @param y1 - Row after the last one to compute.
  * @returns One float32 value per pixel (`out` if given).
  */
-export function activity(src: FloatImage, channels: ChannelSelection, stencil: Stencil, out?: Float32Array): Float32Array {
+export function activity(src: FloatImage, channels: ChannelSelection, stencil: Stencil, out?: Float32Array, y0 = 0, y1 = src.height): Float32Array {
   const { width: w, height: h, channels: cn, data: s } = src;
   out ??= new Float32Array(w * h);
   const [left, right] = neighbourOffsets(w, cn);
@@ -72,10 +74,10 @@ export function activity(src: FloatImage, channels: ChannelSelection, stencil: S
   const count = channels === 'all' ? cn : 1;
   const laplace = stencil === 'laplace';
   if (!laplace && cn === 3 && channels === 'all') {
-    secondDifference3(s, w, h, left, right, up, down, out);
+    secondDifference3(s, w, y0, y1, left, right, up, down, out);
     return out;
   }
-  for (let y = 0; y < h; y++) {
+  for (let y = y0; y < y1; y++) {
     const u = up[y], dn = down[y];
     // Separate loops for each stencil keep the hot loop free of branches.
     if (laplace) {
@@ -84,6 +86,11 @@ export function activity(src: FloatImage, channels: ChannelSelection, stencil: S
         let acc = 0;
         for (let k = i, e = i + count; k < e; k++) acc += Math.abs(s[k + l] + s[k + r] + s[k + u] + s[k + dn] - 4 * s[k]);
         out[p] = acc;
+      }
+    } else if (count === 1) {
+      for (let x = 0, p = y * w, i = p * cn + c0; x < w; x++, p++, i += cn) {
+        const v2 = 2 * s[i];
+        out[p] = Math.abs(v2 - s[i + left[x]] - s[i + right[x]]) + Math.abs(v2 - s[i + u] - s[i + dn]);
       }
     } else {
       for (let x = 0, p = y * w, i = p * cn + c0; x < w; x++, p++, i += cn) {
@@ -101,8 +108,8 @@ export function activity(src: FloatImage, channels: ChannelSelection, stencil: S
 }
 
 /** The hot case, unrolled: second differences summed over three channels. */
-function secondDifference3(s: Float32Array, w: number, h: number, left: Int32Array, right: Int32Array, up: Int32Array, down: Int32Array, out: Float32Array): void {
-  for (let y = 0; y < h; y++) {
+function secondDifference3(s: Float32Array, w: number, y0: number, y1: number, left: Int32Array, right: Int32Array, up: Int32Array, down: Int32Array, out: Float32Array): void {
+  for (let y = y0; y < y1; y++) {
     const u = up[y], dn = down[y];
     for (let x = 0, p = y * w, i = p * 3; x < w; x++, p++, i += 3) {
       const l = i + left[x], r = i + right[x], a = i + u, b = i + dn;
@@ -116,21 +123,37 @@ function secondDifference3(s: Float32Array, w: number, h: number, left: Int32Arr
 }
 
 /**
- * Unnormalised k x k box sum (`filter2D` with `ones(k, k)`, BORDER_REFLECT_101),
- * in place.
+ * Unnormalised k x k box sum (`filter2D` with `ones(k, k)`, BORDER_REFLECT_101):
+ * {@link boxSumRows} then {@link boxSumColumns}.
  *
- * @param plane - One value per pixel; overwritten with the result.
+ * @param plane - One value per pixel; overwritten with the row sums.
  * @param width - Width of the plane.
  * @param height - Height of the plane.
  * @param k - Odd kernel size.
- * @returns `plane`.
+ * @param out - Where to write the result (not `plane`); a new array if omitted.
+ * @returns The box sums (`out` if given; `plane` itself when k is 1).
  */
-export function boxSum(plane: Float32Array, width: number, height: number, k: number): Float32Array {
+export function boxSum(plane: Float32Array, width: number, height: number, k: number, out?: Float32Array): Float32Array {
   if (k === 1) return plane;
+  boxSumRows(plane, width, height, k);
+  return boxSumColumns(plane, width, height, k, out ?? new Float32Array(width * height));
+}
+
+/**
+ * The horizontal half of {@link boxSum}, in place: each value becomes the sum
+ * of the k values around it in its row (BORDER_REFLECT_101).
+ *
+ * @param plane - One value per pixel; overwritten.
+ * @param width - Width of the plane.
+ * @param height - Height of the plane.
+ * @param k - Odd kernel size.
+ * @param y0 - First row.
+ * @param y1 - Row after the last.
+ */
+export function boxSumRows(plane: Float32Array, width: number, height: number, k: number, y0 = 0, y1 = height): void {
   const r = k >> 1;
-  // Horizontal pass, row by row through a padded copy of the row.
   const padded = new Float32Array(width + 2 * r);
-  for (let y = 0; y < height; y++) {
+  for (let y = y0; y < y1; y++) {
     const o = y * width;
     for (let x = -r; x < width + r; x++) padded[x + r] = plane[o + reflect101(x, width)];
     let acc = 0;
@@ -141,31 +164,31 @@ export function boxSum(plane: Float32Array, width: number, height: number, k: nu
       acc -= padded[x];
     }
   }
-  // Vertical pass. Output row y overwrites input row y, so input rows are
-  // read through a ring of copies keyed by source row; the k source rows of
-  // a window are distinct modulo k as long as the reflection stays inside it.
-  const small = height <= 2 * k;
-  const source = small ? plane.slice() : plane;
-  const ring = small ? [] : Array.from({ length: k }, () => new Float32Array(width));
-  const cached = new Int32Array(k).fill(-1);
-  const row = (y: number): Float32Array => {
-    const src = reflect101(y, height);
-    if (small) return source.subarray(src * width, src * width + width);
-    const slot = src % k;
-    if (cached[slot] !== src) {
-      ring[slot].set(source.subarray(src * width, src * width + width));
-      cached[slot] = src;
-    }
-    return ring[slot];
-  };
-  const sum = new Float32Array(width);
-  for (let y = 0; y < height; y++) {
-    sum.set(row(y - r));
+}
+
+/**
+ * The vertical half of {@link boxSum}: `out` gets the sum of the k values
+ * around each one in its column (BORDER_REFLECT_101).
+ *
+ * @param src - One value per pixel.
+ * @param width - Width of the plane.
+ * @param height - Height of the plane.
+ * @param k - Odd kernel size.
+ * @param out - Where to write (not `src`).
+ * @param y0 - First row of `out`.
+ * @param y1 - Row after the last.
+ * @returns `out`.
+ */
+export function boxSumColumns(src: Float32Array, width: number, height: number, k: number, out: Float32Array, y0 = 0, y1 = height): Float32Array {
+  const r = k >> 1;
+  for (let y = y0; y < y1; y++) {
+    const o = y * width;
+    let row = reflect101(y - r, height) * width;
+    for (let x = 0; x < width; x++) out[o + x] = src[row + x];
     for (let dy = 1 - r; dy <= r; dy++) {
-      const rw = row(y + dy);
-      for (let x = 0; x < width; x++) sum[x] += rw[x];
+      row = reflect101(y + dy, height) * width;
+      for (let x = 0; x < width; x++) out[o + x] += src[row + x];
     }
-    plane.set(sum, y * width);
   }
-  return plane;
+  return out;
 }

@@ -3,7 +3,9 @@
  * Each one is checked against OpenCV.js in test/kernels/.
  */
 export * from './activity.js';
+export * from './blend.js';
 export * from './border.js';
+export * from './convert.js';
 export * from './mask.js';
 export * from './pool.js';
 export * from './pyramid.js';

@@ -2,7 +2,6 @@
  * Masks and blending as fused typed-array loops. A mask holds the weight of
  * the back frame per pixel: 1 keeps the back frame, 0 the front one.
  */
-import type { FloatImage } from '../image.js';
 import { replicate } from './border.js';
 
 /** Steps of the sigmoid table per unit of the clipped difference. */
@@ -29,18 +28,20 @@ function sigmoidTable(beta: number): Float64Array {
  * @param front - Focus measure of the front frame.
  * @param beta - Steepness of the sigmoid.
  * @param out - Where to write; a new array if omitted.
+ * @param p0 - First pixel (for splitting the work between threads).
+ * @param p1 - Pixel after the last.
  * @returns The mask, values in [0.0067, 0.9933] for beta 0.1 (`out` if given).
  */
-export function sigmoidMask(back: Float32Array, front: Float32Array, beta: number, out: Float32Array = new Float32Array(back.length)): Float32Array {
+export function sigmoidMask(back: Float32Array, front: Float32Array, beta: number, out: Float32Array = new Float32Array(back.length), p0 = 0, p1 = back.length): Float32Array {
   if (beta > 1) {
-    for (let i = 0; i < out.length; i++) {
+    for (let i = p0; i < p1; i++) {
       const d = back[i] - front[i];
       out[i] = 1 / (1 + Math.exp(-beta * (d < -50 ? -50 : d > 50 ? 50 : d)));
     }
     return out;
   }
   const table = sigmoidTable(beta);
-  for (let i = 0; i < out.length; i++) {
+  for (let i = p0; i < p1; i++) {
     const d = back[i] - front[i];
     const t = ((d < -50 ? -50 : d > 50 ? 50 : d) + 50) * SIGMOID_STEPS;
     const j = t | 0;
@@ -56,10 +57,12 @@ export function sigmoidMask(back: Float32Array, front: Float32Array, beta: numbe
  * @param back - Focus measure of the back frame.
  * @param front - Focus measure of the front frame.
  * @param out - Where to write; a new array if omitted.
+ * @param p0 - First pixel.
+ * @param p1 - Pixel after the last.
  * @returns The 0/1 mask (`out` if given).
  */
-export function greaterMask(back: Float32Array, front: Float32Array, out: Uint8Array = new Uint8Array(back.length)): Uint8Array {
-  for (let i = 0; i < out.length; i++) out[i] = Math.abs(back[i]) > Math.abs(front[i]) ? 1 : 0;
+export function greaterMask(back: Float32Array, front: Float32Array, out: Uint8Array = new Uint8Array(back.length), p0 = 0, p1 = back.length): Uint8Array {
+  for (let i = p0; i < p1; i++) out[i] = Math.abs(back[i]) > Math.abs(front[i]) ? 1 : 0;
   return out;
 }
 
@@ -74,17 +77,19 @@ export function greaterMask(back: Float32Array, front: Float32Array, out: Uint8A
  * @param height - Height of the mask.
  * @param n - Odd window size.
  * @param out - Where to write (not `mask`); a new array if omitted.
+ * @param y0 - First row.
+ * @param y1 - Row after the last.
  * @returns The filtered 0/1 mask (`out` if given).
  */
-export function binaryMedian(mask: Uint8Array, width: number, height: number, n: number, out: Uint8Array = new Uint8Array(width * height)): Uint8Array {
+export function binaryMedian(mask: Uint8Array, width: number, height: number, n: number, out: Uint8Array = new Uint8Array(width * height), y0 = 0, y1 = height): Uint8Array {
   const r = n >> 1;
   const half = (n * n) >> 1;
   const colSum = new Int32Array(width); // ones in the n rows around y, per column
   for (let dy = -r; dy <= r; dy++) {
-    const o = replicate(dy, height) * width;
+    const o = replicate(y0 + dy, height) * width;
     for (let x = 0; x < width; x++) colSum[x] += mask[o + x];
   }
-  for (let y = 0; y < height; y++) {
+  for (let y = y0; y < y1; y++) {
     let acc = 0;
     for (let dx = -r; dx <= r; dx++) acc += colSum[replicate(dx, width)];
     const o = y * width;
@@ -92,60 +97,11 @@ export function binaryMedian(mask: Uint8Array, width: number, height: number, n:
       out[o + x] = acc > half ? 1 : 0;
       acc += colSum[replicate(x + r + 1, width)] - colSum[replicate(x - r, width)];
     }
-    if (y + 1 < height) {
+    if (y + 1 < y1) {
       const add = replicate(y + r + 1, height) * width;
       const sub = replicate(y - r, height) * width;
       for (let x = 0; x < width; x++) colSum[x] += mask[add + x] - mask[sub + x];
     }
   }
   return out;
-}
-
-/**
- * `out = mask * back + (1 - mask) * front`, the same mask for every channel;
- * or, with `channel`, for that channel only (the others of `out` untouched).
- *
- * @param mask - One weight per pixel (float, or 0/1 bytes).
- * @param back - The back frame's band.
- * @param front - The front frame's band, same shape.
- * @param out - Where to write, same shape; a new image if omitted.
- * @param channel - Blend this channel only.
- * @returns The blended image (`out` if given).
- */
-export function blend(mask: Float32Array | Uint8Array, back: FloatImage, front: FloatImage, out?: FloatImage, channel?: number): FloatImage {
-  const { width, height, channels } = back;
-  const target = out ?? { width, height, channels, data: new Float32Array(back.data.length) };
-  const [first, count] = channel === undefined ? [0, channels] : [channel, 1];
-  if (mask instanceof Uint8Array) blendBytes(mask, back.data, front.data, target.data, channels, first, count);
-  else blendFloats(mask, back.data, front.data, target.data, channels, first, count);
-  return target;
-}
-
-// Two copies of one loop, so that each reads one array type only (V8 keeps
-// monomorphic element access fast).
-function blendFloats(mask: Float32Array, b: Float32Array, f: Float32Array, out: Float32Array, cn: number, first: number, count: number): void {
-  if (count === 1) {
-    for (let p = 0, i = first; p < mask.length; p++, i += cn) out[i] = mask[p] * b[i] + (1 - mask[p]) * f[i];
-    return;
-  }
-  if (count === 3) {
-    for (let p = 0, i = 0; p < mask.length; p++, i += 3) {
-      const m = mask[p], n = 1 - m;
-      out[i] = m * b[i] + n * f[i];
-      out[i + 1] = m * b[i + 1] + n * f[i + 1];
-      out[i + 2] = m * b[i + 2] + n * f[i + 2];
-    }
-    return;
-  }
-  for (let p = 0, i = first; p < mask.length; p++, i += cn) {
-    const m = mask[p], n = 1 - m;
-    for (let k = i, e = i + count; k < e; k++) out[k] = m * b[k] + n * f[k];
-  }
-}
-
-function blendBytes(mask: Uint8Array, b: Float32Array, f: Float32Array, out: Float32Array, cn: number, first: number, count: number): void {
-  for (let p = 0, i = first; p < mask.length; p++, i += cn) {
-    const src = mask[p] ? b : f;
-    for (let k = i, e = i + count; k < e; k++) out[k] = src[k];
-  }
 }

@@ -14,9 +14,11 @@ import { reflect101 } from './border.js';
  *
  * @param src - Any channel count.
  * @param out - Where to write (`ceil(w/2) * ceil(h/2) * channels` values); a new array if omitted.
+ * @param y0 - First row of the result to compute (for splitting the work between threads).
+ * @param y1 - Row after the last; all rows by default.
  * @returns The reduced image; the source is untouched.
  */
-export function pyrDown(src: FloatImage, out?: Float32Array): FloatImage {
+export function pyrDown(src: FloatImage, out?: Float32Array, y0 = 0, y1 = (src.height + 1) >> 1): FloatImage {
   const { width: sw, height: sh, channels: cn, data: s } = src;
   const dw = (sw + 1) >> 1;
   const dh = (sh + 1) >> 1;
@@ -45,7 +47,7 @@ export function pyrDown(src: FloatImage, out?: Float32Array): FloatImage {
     return row;
   };
 
-  for (let y = 0; y < dh; y++) {
+  for (let y = y0; y < y1; y++) {
     const r0 = hrow(reflect101(2 * y - 2, sh));
     const r1 = hrow(reflect101(2 * y - 1, sh));
     const r2 = hrow(reflect101(2 * y, sh));
@@ -71,10 +73,37 @@ export type PyrUpOp = 'set' | 'add' | 'subtract';
  *   `|dst.w - 2 src.w| <= dst.w % 2` (and the same for heights), as every
  *   level of a pyramid made by {@link pyrDown} does.
  * @param op - How to combine.
+ * @param y0 - First source row to expand (for splitting the work between
+ *   threads: source rows y0..y1-1 write destination rows 2*y0 .. 2*y1-1, and
+ *   the last one also the extra row of an odd destination).
+ * @param y1 - Source row after the last; all rows by default.
  */
-export function pyrUpApply(src: FloatImage, dst: FloatImage, op: PyrUpOp): void {
+export function pyrUpApply(src: FloatImage, dst: FloatImage, op: PyrUpOp, y0 = 0, y1 = src.height): void {
+  const d = dst.data;
+  const rowLen = dst.width * dst.channels;
+  pyrUpRows(src, dst.width, dst.height, y0, y1, (values, y) => {
+    const o = y * rowLen;
+    if (op === 'set') d.set(values, o);
+    else if (op === 'add') for (let i = 0; i < rowLen; i++) d[o + i] += values[i];
+    else for (let i = 0; i < rowLen; i++) d[o + i] -= values[i];
+  });
+}
+
+/**
+ * The rows of `cv.pyrUp(src, dstsize = [dw, dh])`, one at a time, in
+ * OpenCV's order (where two coincide, the later one wins). OpenCV's own
+ * algorithm, borders and odd sizes included (compared in test/kernels/).
+ *
+ * @param src - The coarser image.
+ * @param dw - Destination width (`2 src.w - 1`, `2 src.w` or `2 src.w + 1`).
+ * @param dh - Destination height, likewise.
+ * @param y0 - First source row to expand.
+ * @param y1 - Source row after the last.
+ * @param each - Receives each destination row (`dw * channels` values, reused
+ *   between calls) and its index.
+ */
+export function pyrUpRows(src: FloatImage, dw: number, dh: number, y0: number, y1: number, each: (values: Float32Array, y: number) => void): void {
   const { width: sw, height: sh, channels: cn, data: s } = src;
-  const { width: dw, height: dh, data: d } = dst;
   const rowLen = dw * cn;
   const bufLen = (Math.max(dw, 2 * sw) + 1) * cn;
   const ring = [0, 1, 2].map(() => new Float32Array(bufLen));
@@ -115,27 +144,20 @@ export function pyrUpApply(src: FloatImage, dst: FloatImage, op: PyrUpOp): void 
 
   const even = new Float32Array(rowLen);
   const odd = new Float32Array(rowLen);
-  const apply = (values: Float32Array, y: number): void => {
-    const o = y * rowLen;
-    if (op === 'set') d.set(values, o);
-    else if (op === 'add') for (let i = 0; i < rowLen; i++) d[o + i] += values[i];
-    else for (let i = 0; i < rowLen; i++) d[o + i] -= values[i];
-  };
-
-  for (let y = 0; y < sh; y++) {
+  for (let y = y0; y < y1; y++) {
     const r0 = hrow(y - 1), r1 = hrow(y), r2 = hrow(y + 1);
     for (let i = 0; i < rowLen; i++) {
       even[i] = (r0[i] + r1[i] * 6 + r2[i]) * (1 / 64);
       odd[i] = (r1[i] + r2[i]) * 4 * (1 / 64);
     }
     // OpenCV writes the odd row first, so where they coincide the even row wins.
-    if (2 * y + 1 < dh) apply(odd, 2 * y + 1);
-    apply(even, 2 * y);
+    if (2 * y + 1 < dh) each(odd, 2 * y + 1);
+    each(even, 2 * y);
   }
   // An odd destination one row taller than 2*sh repeats row 2*sh - 2.
-  if (dh > 2 * sh) {
+  if (dh > 2 * sh && y1 === sh) {
     const r0 = hrow(sh - 2), r1 = hrow(sh - 1), r2 = hrow(sh);
     for (let i = 0; i < rowLen; i++) even[i] = (r0[i] + r1[i] * 6 + r2[i]) * (1 / 64);
-    apply(even, 2 * sh);
+    each(even, 2 * sh);
   }
 }

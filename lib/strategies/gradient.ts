@@ -1,4 +1,4 @@
-import { sigmoidMask } from '../kernels/mask.js';
+import { serialExecutor } from '../parallel/executor.js';
 import { activityMeasure } from './measures.js';
 import { resolveStrategyOptions, type StrategyOptions } from './options.js';
 import { Method, type Strategy } from './strategy.js';
@@ -20,6 +20,6 @@ export function gradientStrategy(options: GradientStrategyOptions = {}): Strateg
   return {
     method: Method.GRADIENT,
     measure: activityMeasure(smoothKernel),
-    mask: (back, front, { pool }) => sigmoidMask(back, front, beta, pool?.float32(back.length)),
+    mask: (back, front, { exec = serialExecutor() }) => exec.sigmoidMask(back, front, beta, exec.pool.float32(back.length)),
   };
 }

@@ -1,8 +1,9 @@
 import { GaussianBlur } from '../cv/GaussianBlur.js';
-import { floatImageFromMat, matFromImage } from '../cv/convert.js';
+import { matFromImage } from '../cv/convert.js';
+import { loadOpenCV } from '../cv/runtime.js';
 import { MatScope } from '../cv/scope.js';
 import { assertNumber } from '../errors.js';
-import { sigmoidMask } from '../kernels/mask.js';
+import { serialExecutor } from '../parallel/executor.js';
 import { laplaceMeasure } from './measures.js';
 import { resolveStrategyOptions, type StrategyOptions } from './options.js';
 import { Method, type Strategy } from './strategy.js';
@@ -33,12 +34,13 @@ export function laplacianStrategy(options: LaplacianStrategyOptions = {}): Strat
   return {
     method: Method.LAPLACIAN,
     measure: laplaceMeasure(smoothKernel),
-    mask: (back, front, { width, height }) => {
-      const soft = sigmoidMask(back, front, beta);
+    mask: async (back, front, { width, height, exec = serialExecutor() }) => {
+      const soft = await exec.sigmoidMask(back, front, beta, exec.pool.float32(back.length));
+      await loadOpenCV();
       using scope = new MatScope();
       const src = scope.track(matFromImage({ width, height, channels: 1, data: soft }));
-      const blurred = scope.track(GaussianBlur(src, { sigmaX: sigma }));
-      return floatImageFromMat(blurred).data;
+      soft.set(scope.track(GaussianBlur(src, { sigmaX: sigma })).data32F);
+      return soft;
     },
   };
 }

@@ -2,20 +2,31 @@
  * The focus measures the methods share: activity maps box-summed over a
  * `k x k` window (SPEC 1.2 to 1.4).
  */
-import { boxSum, laplaceActivity, secondDifferenceActivity } from '../kernels/activity.js';
+import type { FloatImage } from '../image.js';
+import type { ChannelSelection, Stencil } from '../kernels/activity.js';
+import { serialExecutor } from '../parallel/executor.js';
 import type { Measure } from './strategy.js';
+
+function boxedActivity(stencil: Stencil, k: number): Measure['compute'] {
+  return async (band: FloatImage, channels: ChannelSelection, exec = serialExecutor()) => {
+    const { width, height } = band;
+    const raw = exec.pool.float32(width * height);
+    await exec.activity(band, channels, stencil, raw);
+    const out = await exec.boxSum(raw, width, height, k, exec.pool.float32(width * height));
+    exec.pool.release(raw);
+    return out;
+  };
+}
 
 /**
  * Second-difference activity (SPEC 1.1) box-summed over `k x k`: the measure
  * of the gradient and median methods.
  *
  * @param k - Odd window size (the original's smoothing kernel, 3).
+ * @returns The measure.
  */
 export function activityMeasure(k: number): Measure {
-  return {
-    key: `activity/${k}`,
-    compute: (band, channels, out) => boxSum(secondDifferenceActivity(band, channels, out), band.width, band.height, k),
-  };
+  return { key: `activity/${k}`, compute: boxedActivity('second-difference', k) };
 }
 
 /**
@@ -23,10 +34,8 @@ export function activityMeasure(k: number): Measure {
  * the Laplacian method.
  *
  * @param k - Odd window size.
+ * @returns The measure.
  */
 export function laplaceMeasure(k: number): Measure {
-  return {
-    key: `laplace/${k}`,
-    compute: (band, channels, out) => boxSum(laplaceActivity(band, channels, out), band.width, band.height, k),
-  };
+  return { key: `laplace/${k}`, compute: boxedActivity('laplace', k) };
 }

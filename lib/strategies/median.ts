@@ -1,4 +1,4 @@
-import { binaryMedian, greaterMask } from '../kernels/mask.js';
+import { serialExecutor } from '../parallel/executor.js';
 import { activityMeasure } from './measures.js';
 import { resolveStrategyOptions, type StrategyOptions } from './options.js';
 import { Method, type Strategy } from './strategy.js';
@@ -20,12 +20,12 @@ export function medianStrategy(options: MedianStrategyOptions = {}): Strategy {
   return {
     method: Method.MEDIAN,
     measure: activityMeasure(smoothKernel),
-    mask: (back, front, { width, height, level, pool }) => {
+    mask: async (back, front, { width, height, level, exec = serialExecutor() }) => {
       const n = medianSizes[Math.min(level, medianSizes.length - 1)];
-      const hard = greaterMask(back, front, pool?.uint8(back.length));
+      const hard = await exec.greaterMask(back, front, exec.pool.uint8(back.length));
       if (n === 1) return hard;
-      const filtered = binaryMedian(hard, width, height, n, pool?.uint8(back.length));
-      pool?.release(hard);
+      const filtered = await exec.binaryMedian(hard, width, height, n, exec.pool.uint8(back.length));
+      exec.pool.release(hard);
       return filtered;
     },
   };

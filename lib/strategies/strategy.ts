@@ -12,7 +12,7 @@
  */
 import type { FloatImage } from '../image.js';
 import type { ChannelSelection } from '../kernels/activity.js';
-import type { BufferPool } from '../kernels/pool.js';
+import type { Executor } from '../parallel/executor.js';
 
 /** The reconstruction methods. */
 export const Method = {
@@ -34,10 +34,10 @@ export interface Measure {
    *
    * @param band - The frame's band (any channel count).
    * @param channels - One channel, or `'all'` for the sum over channels.
-   * @param out - Where to write (one value per pixel); a new array if omitted.
-   * @returns One value per pixel (`out` if given).
+   * @param exec - Where the kernels run and buffers come from; this thread if omitted.
+   * @returns One value per pixel, in a buffer of `exec`'s pool.
    */
-  compute(band: FloatImage, channels: ChannelSelection, out?: Float32Array): Float32Array;
+  compute(band: FloatImage, channels: ChannelSelection, exec?: Executor): Promise<Float32Array>;
 }
 
 /** Where a mask is computed, for rules that depend on it. */
@@ -46,8 +46,8 @@ export interface BandInfo {
   readonly height: number;
   /** Pyramid level, 0 the finest (0 also for the full-resolution `direct` mode). */
   readonly level: number;
-  /** Where to take scratch and result buffers from; the caller gives the mask back to it. */
-  readonly pool?: BufferPool;
+  /** Where the kernels run and buffers come from; this thread if omitted. */
+  readonly exec?: Executor;
 }
 
 /** One reconstruction method. */
@@ -62,7 +62,7 @@ export interface Strategy {
    * @param back - Measure of the back frame.
    * @param front - Measure of the front frame.
    * @param band - Size and level of the band.
-   * @returns Values in [0, 1], one per pixel.
+   * @returns Values in [0, 1], one per pixel, in a buffer of the executor's pool.
    */
-  mask(back: Float32Array, front: Float32Array, band: BandInfo): Float32Array | Uint8Array;
+  mask(back: Float32Array, front: Float32Array, band: BandInfo): Promise<Float32Array | Uint8Array>;
 }

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadOpenCV, medianBlur, MatScope, matFromImage, imageFromMat } from '../../lib/cv/index.js';
-import { binaryMedian, blend, greaterMask, sigmoidMask } from '../../lib/kernels/mask.js';
+import { binaryMedian, greaterMask, sigmoidMask } from '../../lib/kernels/mask.js';
 import { maxAbsDiff, rng } from '../helpers/random.js';
 
 test.before(async () => {
@@ -42,16 +42,6 @@ test('sigmoidMask matches 1 / (1 + exp(-beta * clip(d, -50, 50))) within 1e-6', 
 
 test('greaterMask compares absolute values', () => {
   assert.equal(Array.from(greaterMask(new Float32Array([3, -5, 2, 1]), new Float32Array([2, 4, 2, -7]))), [1, 1, 0, 0]);
-});
-
-test('blend weights the back frame by the mask, per channel or for one channel', () => {
-  const back = { width: 2, height: 1, channels: 3, data: new Float32Array([10, 20, 30, 40, 50, 60]) };
-  const front = { width: 2, height: 1, channels: 3, data: new Float32Array([0, 0, 0, 100, 100, 100]) };
-  assert.equal(Array.from(blend(new Float32Array([0.25, 1]), back, front).data), [2.5, 5, 7.5, 40, 50, 60]);
-  assert.equal(Array.from(blend(new Uint8Array([0, 1]), back, front).data), [0, 0, 0, 40, 50, 60]);
-  const out = { ...back, data: new Float32Array(6).fill(-1) };
-  blend(new Float32Array([0.5, 0]), back, front, out, 1);
-  assert.equal(Array.from(out.data), [-1, 10, -1, -1, 100, -1]);
 });
 
 test.run();
