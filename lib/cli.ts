@@ -14,10 +14,10 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import yargs from 'yargs';
 import { assertInteger, assertNever, assertOneOf } from './errors.js';
-import { CodecName, Format, getCodec } from './codecs/index.js';
+import { CodecName, DEFAULT_QUALITY, Format, getCodec } from './codecs/index.js';
 import { maxValue, type Image } from './image.js';
 import { encodeImage, loadImage, saveImage, type EncodedImage } from './io.js';
-import { ALL_OUTPUTS, Output, outputName, stackPair, type StackOptions } from './stack.js';
+import { ALL_OUTPUTS, DEFAULT_LEVELS, MAX_LEVELS, Output, outputName, stackPair, type StackOptions } from './stack.js';
 import { defaultThreads } from './parallel/threads.js';
 import { DEFAULT_STRATEGY_OPTIONS, resolveStrategyOptions } from './strategies/options.js';
 
@@ -124,10 +124,10 @@ function parser() {
     .option('output', { type: 'string', demandOption: true, requiresArg: true, describe: 'Directory for the outputs (created if missing)' })
     .option('beta', { requiresArg: true, default: d.beta, describe: 'Steepness of the sigmoid mask, a number from 0 to 1e6' })
     .option('smooth-kernel', { requiresArg: true, default: d.smoothKernel, describe: 'Box window summing activity, an odd integer from 1 to 99' })
-    .option('levels', { requiresArg: true, default: 5, describe: 'Pyramid levels, an integer from 1 to 16' })
+    .option('levels', { requiresArg: true, default: DEFAULT_LEVELS, describe: `Pyramid levels, an integer from 1 to ${MAX_LEVELS}` })
     .option('median-sizes', { type: 'string', requiresArg: true, default: d.medianSizes.join(','), describe: 'Median window per level, finest first: odd integers from 1 to 255' })
     .option('format', { requiresArg: true, choices: Object.values(Format), default: Format.JPG, describe: 'Output file format (the extension)' })
-    .option('quality', { requiresArg: true, default: 95, describe: 'JPEG quality, an integer from 1 to 100' })
+    .option('quality', { requiresArg: true, default: DEFAULT_QUALITY, describe: 'JPEG quality, an integer from 1 to 100' })
     .option('only', { type: 'string', requiresArg: true, defaultDescription: 'all five', describe: `Outputs to write, comma-separated: ${Object.values(Output).join(', ')}` })
     .option('codec', { requiresArg: true, choices: Object.values(CodecName), defaultDescription: 'sharp if it loads, else jimp', describe: 'Image codec, for reading and writing' })
     .option('threads', { requiresArg: true, defaultDescription: `the cores, at most 4 (here ${defaultThreads()})`, describe: 'Threads to compute on, an integer from 1 to 64' })
@@ -178,7 +178,7 @@ function checkFlags(args: Args): Plan {
   const back = checkPath('back', args.back);
   const front = checkPath('front', args.front);
   const output = checkPath('output', args.output);
-  const levels = apiCheck('levels', args.levels, (v) => assertInteger('levels', parseNumber('levels', v), 1, 16));
+  const levels = apiCheck('levels', args.levels, (v) => assertInteger('levels', parseNumber('levels', v), 1, MAX_LEVELS));
   const quality = apiCheck('quality', args.quality, (v) => assertInteger('quality', parseNumber('quality', v), 1, 100));
   const threads = args.threads === undefined ? defaultThreads() : apiCheck('threads', args.threads, (v) => assertInteger('threads', parseNumber('threads', v), 1, 64));
   const beta = parseNumber('beta', args.beta);

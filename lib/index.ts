@@ -15,6 +15,7 @@ export * from './cv/index.js';
 export * from './codecs/index.js';
 export * from './io.js';
 export * from './strategies/index.js';
+export * from './parallel/index.js';
 export * from './pipeline.js';
 export * from './stack.js';
 export * as kernels from './kernels/index.js';

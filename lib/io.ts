@@ -12,7 +12,7 @@ import { access, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { assertInteger, assertOneOf, invalidParameter } from './errors.js';
 import { assertImage, type Image } from './image.js';
-import { CodecName, Format, getCodec, sniffFormat } from './codecs/index.js';
+import { CodecName, DEFAULT_QUALITY, Format, getCodec, sniffFormat } from './codecs/index.js';
 
 /** Codes of {@link ImageFileError}. */
 export const ImageFileErrorCode = {
@@ -150,7 +150,7 @@ export async function loadImage(path: string, options: LoadImageOptions = {}): P
  */
 export async function encodeImage(image: Image, options: SaveImageOptions & { format: Format }): Promise<EncodedImage> {
   assertImage('image', image);
-  const { codec: name, format, quality = 95 } = options;
+  const { codec: name, format, quality = DEFAULT_QUALITY } = options;
   if (name !== undefined) assertOneOf('codec', name, Object.values(CodecName));
   assertOneOf('format', format, Object.values(Format));
   assertInteger('quality', quality, 1, 100);

@@ -48,6 +48,10 @@ export type OutputName = 'focus_stacked_all_channels' | 'focus_stacked_by_channe
 /** The images of one run, by the original's file names (without extension); only those asked for. */
 export type StackResult = Partial<Record<OutputName, Image>>;
 
+/** The number of pyramid levels when none is given (the original's), and the most allowed. */
+export const DEFAULT_LEVELS = 5;
+export const MAX_LEVELS = 16;
+
 /** Options of {@link stackPair}. */
 export interface StackOptions extends StrategyOptions {
   /**
@@ -91,8 +95,8 @@ export interface StackOptions extends StrategyOptions {
 export async function stackPair(back: Image, front: Image, options: StackOptions = {}): Promise<StackResult> {
   assertImage('back', back);
   assertImage('front', front);
-  const { levels = 5, outputs = ALL_OUTPUTS, onProgress, onWarning = () => {}, onOutput = () => {}, threads = defaultThreads() } = options;
-  assertInteger('levels', levels, 1, 16);
+  const { levels = DEFAULT_LEVELS, outputs = ALL_OUTPUTS, onProgress, onWarning = () => {}, onOutput = () => {}, threads = defaultThreads() } = options;
+  assertInteger('levels', levels, 1, MAX_LEVELS);
   assertInteger('threads', threads, 1, 64);
   const knobs = resolveStrategyOptions(options);
   const wanted = resolveOutputs(outputs);
@@ -129,20 +133,23 @@ export async function stackPair(back: Image, front: Image, options: StackOptions
     onOutput(name, image);
   };
   const sixteen = max !== 255;
-  const floats = [await exec.toFloat(back, exec.pool.float32(back.data.length)), await exec.toFloat(frontSized, exec.pool.float32(back.data.length))] as const;
-  await runJobs(floats[0], floats[1], jobs.map((j) => j.job), {
-    levels,
-    exec,
-    sixteen,
-    ...(onProgress ? { onProgress } : {}),
-    onResult: (i, { image, mask }) => {
-      const { output } = jobs[i];
-      if (wanted.has(output)) deliver(outputName(output), image);
-      if (mask) deliver(outputName(Output.BLENDING_MASK), mask);
-    },
-  });
-  // The pooled buffers stay with the executor only for the run: give the memory back.
-  exec.pool.clear();
+  try {
+    const floats = [await exec.toFloat(back, exec.pool.float32(back.data.length)), await exec.toFloat(frontSized, exec.pool.float32(back.data.length))] as const;
+    await runJobs(floats[0], floats[1], jobs.map((j) => j.job), {
+      levels,
+      exec,
+      sixteen,
+      ...(onProgress ? { onProgress } : {}),
+      onResult: (i, { image, mask }) => {
+        const { output } = jobs[i];
+        if (wanted.has(output)) deliver(outputName(output), image);
+        if (mask) deliver(outputName(Output.BLENDING_MASK), mask);
+      },
+    });
+  } finally {
+    // The executor's arenas serve one run: give the memory back, whatever happened.
+    exec.pool.clear();
+  }
   return out;
 }
 

@@ -23,6 +23,9 @@ export const CodecName = {
 } as const;
 export type CodecName = (typeof CodecName)[keyof typeof CodecName];
 
+/** The JPEG quality used when none is given (OpenCV's default, the original's). */
+export const DEFAULT_QUALITY = 95;
+
 /** Options of {@link Codec.encode}. */
 export interface EncodeOptions {
   /**

@@ -5,7 +5,7 @@
  */
 import { assertInteger, assertOneOf, invalidParameter } from '../errors.js';
 import { assertImage, type Image } from '../image.js';
-import { Format, type EncodeOptions } from './codec.js';
+import { DEFAULT_QUALITY, Format, type EncodeOptions } from './codec.js';
 import { sniffChannels, sniffFormat, type SniffedLayout } from './sniff.js';
 
 /** What a decoder needs to know about a file before decoding it. */
@@ -40,7 +40,7 @@ export function inspectFile(bytes: unknown): FileLayout {
 export function checkEncodeArgs(image: unknown, format: unknown, options: EncodeOptions): number {
   assertImage('image', image);
   assertOneOf('format', format, Object.values(Format));
-  const { quality = 95 } = options;
+  const { quality = DEFAULT_QUALITY } = options;
   return assertInteger('quality', quality, 1, 100);
 }
 

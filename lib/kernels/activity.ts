@@ -66,25 +66,40 @@ export function laplaceActivity(src: FloatImage, channels: ChannelSelection = 'a
  * @returns One float32 value per pixel (`out` if given).
  */
 export function activity(src: FloatImage, channels: ChannelSelection, stencil: Stencil, out?: Float32Array, y0 = 0, y1 = src.height): Float32Array {
+  return activityRows(src, channels, stencil, 1, out ?? new Float32Array(src.width * src.height), y0, y1);
+}
+
+/**
+ * {@link activity} with each row then summed over a k-wide window
+ * ({@link boxSumRows}), in one pass while the row is in cache: the first
+ * half of a box-summed focus measure.
+ *
+ * @param src - The image.
+ * @param channels - A channel index, or `'all'`.
+ * @param stencil - Which response.
+ * @param k - Odd window width; 1 for the plain response.
+ * @param out - Where to write (`width * height` values).
+ * @param y0 - First row (for splitting the work between threads).
+ * @param y1 - Row after the last.
+ * @returns `out`.
+ */
+export function activityRows(src: FloatImage, channels: ChannelSelection, stencil: Stencil, k: number, out: Float32Array, y0 = 0, y1 = src.height): Float32Array {
   const { width: w, height: h, channels: cn, data: s } = src;
-  out ??= new Float32Array(w * h);
   const [left, right] = neighbourOffsets(w, cn);
   const [up, down] = neighbourOffsets(h, w * cn);
   const c0 = channels === 'all' ? 0 : channels;
   const count = channels === 'all' ? cn : 1;
   const laplace = stencil === 'laplace';
-  if (!laplace && cn === 3 && channels === 'all') {
-    secondDifference3(s, w, y0, y1, left, right, up, down, out);
-    return out;
-  }
+  const padded = new Float32Array(w + k);
   for (let y = y0; y < y1; y++) {
     const u = up[y], dn = down[y];
-    // Separate loops for each stencil keep the hot loop free of branches.
-    if (laplace) {
+    // Separate loops for each case keep the hot loop free of branches.
+    if (!laplace && count === 3) secondDifference3(s, w, y, left, right, u, dn, out);
+    else if (laplace) {
       for (let x = 0, p = y * w, i = p * cn + c0; x < w; x++, p++, i += cn) {
         const l = left[x], r = right[x];
         let acc = 0;
-        for (let k = i, e = i + count; k < e; k++) acc += Math.abs(s[k + l] + s[k + r] + s[k + u] + s[k + dn] - 4 * s[k]);
+        for (let q = i, e = i + count; q < e; q++) acc += Math.abs(s[q + l] + s[q + r] + s[q + u] + s[q + dn] - 4 * s[q]);
         out[p] = acc;
       }
     } else if (count === 1) {
@@ -96,29 +111,40 @@ export function activity(src: FloatImage, channels: ChannelSelection, stencil: S
       for (let x = 0, p = y * w, i = p * cn + c0; x < w; x++, p++, i += cn) {
         const l = left[x], r = right[x];
         let acc = 0;
-        for (let k = i, e = i + count; k < e; k++) {
-          const v2 = 2 * s[k];
-          acc += Math.abs(v2 - s[k + l] - s[k + r]) + Math.abs(v2 - s[k + u] - s[k + dn]);
+        for (let q = i, e = i + count; q < e; q++) {
+          const v2 = 2 * s[q];
+          acc += Math.abs(v2 - s[q + l] - s[q + r]) + Math.abs(v2 - s[q + u] - s[q + dn]);
         }
         out[p] = acc;
       }
     }
+    if (k > 1) boxRow(out, y * w, w, k, padded);
   }
   return out;
 }
 
-/** The hot case, unrolled: second differences summed over three channels. */
-function secondDifference3(s: Float32Array, w: number, y0: number, y1: number, left: Int32Array, right: Int32Array, up: Int32Array, down: Int32Array, out: Float32Array): void {
-  for (let y = y0; y < y1; y++) {
-    const u = up[y], dn = down[y];
-    for (let x = 0, p = y * w, i = p * 3; x < w; x++, p++, i += 3) {
-      const l = i + left[x], r = i + right[x], a = i + u, b = i + dn;
-      const v0 = 2 * s[i], v1 = 2 * s[i + 1], v2 = 2 * s[i + 2];
-      out[p] =
-        Math.abs(v0 - s[l] - s[r]) + Math.abs(v0 - s[a] - s[b]) +
-        Math.abs(v1 - s[l + 1] - s[r + 1]) + Math.abs(v1 - s[a + 1] - s[b + 1]) +
-        Math.abs(v2 - s[l + 2] - s[r + 2]) + Math.abs(v2 - s[a + 2] - s[b + 2]);
-    }
+/** The hot case, unrolled: second differences summed over three channels, one row. */
+function secondDifference3(s: Float32Array, w: number, y: number, left: Int32Array, right: Int32Array, u: number, dn: number, out: Float32Array): void {
+  for (let x = 0, p = y * w, i = p * 3; x < w; x++, p++, i += 3) {
+    const l = i + left[x], r = i + right[x], a = i + u, b = i + dn;
+    const v0 = 2 * s[i], v1 = 2 * s[i + 1], v2 = 2 * s[i + 2];
+    out[p] =
+      Math.abs(v0 - s[l] - s[r]) + Math.abs(v0 - s[a] - s[b]) +
+      Math.abs(v1 - s[l + 1] - s[r + 1]) + Math.abs(v1 - s[a + 1] - s[b + 1]) +
+      Math.abs(v2 - s[l + 2] - s[r + 2]) + Math.abs(v2 - s[a + 2] - s[b + 2]);
+  }
+}
+
+/** Sum each value of the row at `o` over the k values around it (BORDER_REFLECT_101), in place. */
+function boxRow(plane: Float32Array, o: number, width: number, k: number, padded: Float32Array): void {
+  const r = k >> 1;
+  for (let x = -r; x < width + r; x++) padded[x + r] = plane[o + reflect101(x, width)];
+  let acc = 0;
+  for (let i = 0; i < k - 1; i++) acc += padded[i];
+  for (let x = 0; x < width; x++) {
+    acc += padded[x + k - 1];
+    plane[o + x] = acc;
+    acc -= padded[x];
   }
 }
 
@@ -151,19 +177,8 @@ export function boxSum(plane: Float32Array, width: number, height: number, k: nu
  * @param y1 - Row after the last.
  */
 export function boxSumRows(plane: Float32Array, width: number, height: number, k: number, y0 = 0, y1 = height): void {
-  const r = k >> 1;
-  const padded = new Float32Array(width + 2 * r);
-  for (let y = y0; y < y1; y++) {
-    const o = y * width;
-    for (let x = -r; x < width + r; x++) padded[x + r] = plane[o + reflect101(x, width)];
-    let acc = 0;
-    for (let i = 0; i < k - 1; i++) acc += padded[i];
-    for (let x = 0; x < width; x++) {
-      acc += padded[x + k - 1];
-      plane[o + x] = acc;
-      acc -= padded[x];
-    }
-  }
+  const padded = new Float32Array(width + k);
+  for (let y = y0; y < y1; y++) boxRow(plane, y * width, width, k, padded);
 }
 
 /**

@@ -32,6 +32,30 @@ export abstract class Executor {
     return out;
   }
 
+  /**
+   * A box-summed focus measure: the stencil's response summed over
+   * `channels`, then over a k x k window (BORDER_REFLECT_101), in two passes.
+   *
+   * @param src - The band.
+   * @param channels - A channel index, or `'all'`.
+   * @param stencil - Which response.
+   * @param k - Odd window size.
+   * @param out - Where the result goes (`width * height` values).
+   * @returns `out`.
+   */
+  async boxedActivity(src: FloatImage, channels: ChannelSelection, stencil: Stencil, k: number, out: Float32Array): Promise<Float32Array> {
+    const { width, height } = src;
+    if (k === 1) {
+      await this.run('activityRows', [src, channels, stencil, 1, out], height);
+      return out;
+    }
+    const rows = this.pool.float32(width * height);
+    await this.run('activityRows', [src, channels, stencil, k, rows], height);
+    await this.run('boxSumColumns', [rows, width, height, k, out], height);
+    this.pool.release(rows);
+    return out;
+  }
+
   /** See `kernels.boxSum`; `plane` is overwritten. */
   async boxSum(plane: Float32Array, width: number, height: number, k: number, out: Float32Array): Promise<Float32Array> {
     if (k === 1) {

@@ -4,7 +4,7 @@
  * range as its last two arguments, after all the others.
  */
 import type { FloatImage } from '../image.js';
-import { activity, boxSumColumns, boxSumRows } from '../kernels/activity.js';
+import { activity, activityRows, boxSumColumns, boxSumRows } from '../kernels/activity.js';
 import { maskToSamples, touchPages } from '../kernels/convert.js';
 import { blend, blendUpClip } from '../kernels/blend.js';
 import { binaryMedian, greaterMask, sigmoidMask } from '../kernels/mask.js';
@@ -13,6 +13,7 @@ import { pyrDown, pyrUpApply } from '../kernels/pyramid.js';
 /** Kernels by name. */
 export const KERNELS = {
   activity,
+  activityRows,
   boxSumRows,
   boxSumColumns,
   sigmoidMask,

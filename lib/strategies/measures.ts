@@ -8,14 +8,8 @@ import { serialExecutor } from '../parallel/executor.js';
 import type { Measure } from './strategy.js';
 
 function boxedActivity(stencil: Stencil, k: number): Measure['compute'] {
-  return async (band: FloatImage, channels: ChannelSelection, exec = serialExecutor()) => {
-    const { width, height } = band;
-    const raw = exec.pool.float32(width * height);
-    await exec.activity(band, channels, stencil, raw);
-    const out = await exec.boxSum(raw, width, height, k, exec.pool.float32(width * height));
-    exec.pool.release(raw);
-    return out;
-  };
+  return (band: FloatImage, channels: ChannelSelection, exec = serialExecutor()) =>
+    exec.boxedActivity(band, channels, stencil, k, exec.pool.float32(band.width * band.height));
 }
 
 /**

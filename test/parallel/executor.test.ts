@@ -45,6 +45,7 @@ for (const [w, h, cn] of [[300, 257, 3], [129, 200, 1], [7, 500, 3]] as const) {
   test(`measures, masks and blends (${label})`, async () => {
     await same(`activity ${label}`, (e) => e.activity(into(e, back), 'all', 'second-difference', e.pool.float32(w * h)));
     await same(`laplace ${label}`, (e) => e.activity(into(e, back), 0, 'laplace', e.pool.float32(w * h)));
+    await same(`boxedActivity ${label}`, (e) => e.boxedActivity(into(e, back), cn === 3 ? 1 : 'all', 'laplace', 3, e.pool.float32(w * h)));
     await same(`boxSum ${label}`, async (e) => e.boxSum(await e.activity(into(e, back), 'all', 'second-difference', e.pool.float32(w * h)), w, h, 5, e.pool.float32(w * h)));
     const a = back.data.subarray(0, w * h);
     const b = front.data.subarray(0, w * h);
