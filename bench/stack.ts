@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 const PYTHON_SECONDS = 8;
-const PYTHON_PEAK_MB = 5200;
+const PYTHON_PEAK_GB = 5.2;
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/pcb/${name}`, import.meta.url));
 
 interface Figures {
@@ -57,7 +57,7 @@ async function child(codec: string, dir: string): Promise<void> {
   const t4 = performance.now();
   const at = (prefix: string) => lines.find((l) => l.text.startsWith(prefix))?.at;
   const t2 = at('reading') ?? t1;
-  const t3 = at('writing') ?? t4;
+  const t3 = at('finishing') ?? t4;
   if (code !== 0) throw new Error(`focus-stacking failed: ${lines.map((l) => l.text).join('; ')}`);
   const figures: Figures = {
     codec,
@@ -66,7 +66,7 @@ async function child(codec: string, dir: string): Promise<void> {
     compute: (t3 - t2) / 1000,
     encode: (t4 - t3) / 1000,
     total: (t4 - t0) / 1000,
-    peakMB: process.resourceUsage().maxRSS / 1024,
+    peakMB: process.resourceUsage().maxRSS / 1024, // maxRSS is in KiB: this is MiB
     heapMB: api.isOpenCVLoaded() ? api.heapSize() / 2 ** 20 : 0,
   };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
@@ -99,11 +99,12 @@ async function parent(): Promise<void> {
     });
     const s = (v: number) => v.toFixed(2).padStart(7);
     console.log(`focus-stacking bench: ${width}x${height} JPEG pair, five JPEG outputs, node ${process.version}`);
-    console.log('codec   startup  decode compute  encode   total   peak RSS  wasm heap  vs Python (time, RSS)');
+    console.log('codec   startup  decode compute  encode   total   peak RSS             wasm heap  vs Python (time, RSS)');
     for (const r of rows) {
-      const ratio = `${(r.total / PYTHON_SECONDS).toFixed(2)}x, ${(r.peakMB / PYTHON_PEAK_MB).toFixed(2)}x`;
-      const heap = r.heapMB ? `${r.heapMB.toFixed(0).padStart(6)} MB` : '  unused ';
-      console.log(`${r.codec.padEnd(6)} ${s(r.startup)} ${s(r.decode)} ${s(r.compute)} ${s(r.encode)} ${s(r.total)}  ${r.peakMB.toFixed(0).padStart(6)} MB  ${heap}  ${ratio}`);
+      const gb = (r.peakMB * 2 ** 20) / 1e9;
+      const ratio = `${(r.total / PYTHON_SECONDS).toFixed(2)}x, ${(gb / PYTHON_PEAK_GB).toFixed(2)}x`;
+      const heap = r.heapMB ? `${r.heapMB.toFixed(0).padStart(5)} MiB` : '   unused';
+      console.log(`${r.codec.padEnd(6)} ${s(r.startup)} ${s(r.decode)} ${s(r.compute)} ${s(r.encode)} ${s(r.total)}  ${r.peakMB.toFixed(0).padStart(6)} MiB (${gb.toFixed(2)} GB)  ${heap}  ${ratio}`);
     }
     console.log('(seconds; encode: what is left of encoding and writing after computing, which it overlaps; peak RSS from getrusage of the child process)');
   } finally {

@@ -310,14 +310,21 @@ async function run(plan: Plan, stderr: { write(text: string): unknown }): Promis
     throw translateImageError(error, plan);
   }
 
+  // Every file is encoded before the first is written: an encoding failure leaves none.
+  say(`finishing the encoding of ${targets.length} file${targets.length === 1 ? '' : 's'}`);
+  const files = await Promise.all(
+    targets.map(async ({ name, path }) => {
+      const bytes = encoded.get(name);
+      if (bytes === undefined) throw new Error(`stackPair did not return ${name}`);
+      return { path, image: await bytes.catch((error: Error) => Promise.reject(fileError(`writing ${JSON.stringify(path)}: ${errorText(error)}`))) };
+    }),
+  );
   await mkdir(plan.output, { recursive: true }).catch((error: unknown) => {
     throw fileError(`--output ${JSON.stringify(plan.output)}: cannot create the directory: ${errorText(error)}`);
   });
-  for (const { name, path } of targets) {
-    const bytes = encoded.get(name);
-    if (bytes === undefined) throw new Error(`stackPair did not return ${name}`);
+  for (const { path, image } of files) {
     say(`writing ${path}`);
-    await saveImage(await bytes.catch((error: Error) => Promise.reject(fileError(`writing ${JSON.stringify(path)}: ${errorText(error)}`))), path);
+    await saveImage(image, path);
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   say(`wrote ${targets.length} file${targets.length === 1 ? '' : 's'} to ${plan.output} in ${seconds} s`);
