@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { loadSharpCodec, sniffFormat, type CodecName } from '../lib/codecs/index.js';
 import type { Image } from '../lib/image.js';
 import { ImageFileError, loadImage, saveImage } from '../lib/io.js';
-import { fixture, meanAbsDiff, photo, readPng, rejects, same } from './codecs/files.js';
+import { fixture, meanAbsDiff, photo, readPng, rejects, same } from './helpers/files.js';
 
 const codecs: CodecName[] = ['jimp'];
 if (await loadSharpCodec()) codecs.push('sharp');

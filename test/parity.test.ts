@@ -7,7 +7,7 @@ import { CodecName } from '../lib/codecs/codec.js';
 import { loadSharpCodec } from '../lib/codecs/sharp.js';
 import { loadImage } from '../lib/io.js';
 import { ALL_OUTPUTS, outputName, stackPair } from '../lib/stack.js';
-import { fixture, readPng } from './codecs/files.js';
+import { fixture, readPng } from './helpers/files.js';
 import { assertImageClose } from './helpers/compare.js';
 
 const cases = readdirSync(fixture('.')).filter((name) => name.startsWith('pcb-'));

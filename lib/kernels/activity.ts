@@ -12,7 +12,13 @@ import { reflect101 } from './border.js';
 export type ChannelSelection = number | 'all';
 
 /** The activity stencils. */
-export type Stencil = 'second-difference' | 'laplace';
+export const Stencil = {
+  /** `|X*h| + |X*h^T|`, `h = [-1, 2, -1]` (SPEC 1.1). */
+  SECOND_DIFFERENCE: 'second-difference',
+  /** `|X * [[0,1,0],[1,-4,1],[0,1,0]]|` (SPEC 1.3). */
+  LAPLACE: 'laplace',
+} as const;
+export type Stencil = (typeof Stencil)[keyof typeof Stencil];
 
 /**
  * Offsets of the previous and next neighbours of every coordinate, in
@@ -29,33 +35,10 @@ function neighbourOffsets(len: number, stride: number): [Int32Array, Int32Array]
 }
 
 /**
- * Activity of SPEC 1.1, `|X*h| + |X*h^T|` with `h = [-1, 2, -1]`
- * (BORDER_REFLECT_101), summed over the selected channels.
- *
- * @param src - The image.
- * @param channels - A channel index, or `'all'` for the sum over channels.
- * @param out - Where to write; a new array if omitted.
- * @returns One float32 value per pixel.
- */
-export function secondDifferenceActivity(src: FloatImage, channels: ChannelSelection = 'all', out?: Float32Array): Float32Array {
-  return activity(src, channels, 'second-difference', out);
-}
-
-/**
- * Absolute response to the Laplace kernel `[[0,1,0],[1,-4,1],[0,1,0]]`
- * (BORDER_REFLECT_101), summed over the selected channels (SPEC 1.3 with fix B4).
- *
- * @param src - The image.
- * @param channels - A channel index, or `'all'` for the sum over channels.
- * @param out - Where to write; a new array if omitted.
- * @returns One float32 value per pixel.
- */
-export function laplaceActivity(src: FloatImage, channels: ChannelSelection = 'all', out?: Float32Array): Float32Array {
-  return activity(src, channels, 'laplace', out);
-}
-
-/**
- * Either stencil's response per pixel, summed over the selected channels.
+ * A stencil's response per pixel, summed over the selected channels:
+ * `second-difference` is the activity of SPEC 1.1, `|X*h| + |X*h^T|` with
+ * `h = [-1, 2, -1]`; `laplace` is `|X * [[0,1,0],[1,-4,1],[0,1,0]]|` (SPEC 1.3
+ * with fix B4). Both with BORDER_REFLECT_101.
  *
  * @param src - The image.
  * @param channels - A channel index, or `'all'`.
@@ -89,7 +72,7 @@ export function activityRows(src: FloatImage, channels: ChannelSelection, stenci
   const [up, down] = neighbourOffsets(h, w * cn);
   const c0 = channels === 'all' ? 0 : channels;
   const count = channels === 'all' ? cn : 1;
-  const laplace = stencil === 'laplace';
+  const laplace = stencil === Stencil.LAPLACE;
   const padded = new Float32Array(w + k);
   for (let y = y0; y < y1; y++) {
     const u = up[y], dn = down[y];

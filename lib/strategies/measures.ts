@@ -3,7 +3,7 @@
  * `k x k` window (SPEC 1.2 to 1.4).
  */
 import type { FloatImage } from '../image.js';
-import type { ChannelSelection, Stencil } from '../kernels/activity.js';
+import { Stencil, type ChannelSelection } from '../kernels/activity.js';
 import { serialExecutor } from '../parallel/executor.js';
 import type { Measure } from './strategy.js';
 
@@ -20,7 +20,7 @@ function boxedActivity(stencil: Stencil, k: number): Measure['compute'] {
  * @returns The measure.
  */
 export function activityMeasure(k: number): Measure {
-  return { key: `activity/${k}`, compute: boxedActivity('second-difference', k) };
+  return { key: `activity/${k}`, compute: boxedActivity(Stencil.SECOND_DIFFERENCE, k) };
 }
 
 /**
@@ -31,5 +31,5 @@ export function activityMeasure(k: number): Measure {
  * @returns The measure.
  */
 export function laplaceMeasure(k: number): Measure {
-  return { key: `laplace/${k}`, compute: boxedActivity('laplace', k) };
+  return { key: `laplace/${k}`, compute: boxedActivity(Stencil.LAPLACE, k) };
 }

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CodecName, Format, getCodec, jimpCodec, loadSharpCodec } from '../../lib/codecs/index.js';
-import { rejects } from './files.js';
+import { rejects } from '../helpers/files.js';
 
 const sharpLoads = (await loadSharpCodec()) !== undefined;
 

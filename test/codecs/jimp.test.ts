@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { jimpCodec } from '../../lib/codecs/jimp.js';
 import { sniffChannels } from '../../lib/codecs/sniff.js';
 import type { Image } from '../../lib/image.js';
-import { blockImage, bmpFile, fixture, jpegFrame, meanAbsDiff, orient, photo, pngFile, readPng, rejects, same, sameBytes, shape, tiffFile, withExifOrientation } from './files.js';
+import { blockImage, bmpFile, fixture, jpegFrame, meanAbsDiff, orient, photo, pngFile, readPng, rejects, same, sameBytes, shape, tiffFile, withExifOrientation } from '../helpers/files.js';
 
 const codec = jimpCodec;
 const gray = (width: number, height: number, f: (i: number) => number): Image => ({ width, height, channels: 1, data: Uint8Array.from({ length: width * height }, (_, i) => f(i)) });

@@ -5,7 +5,7 @@ import { jimpCodec } from '../../lib/codecs/jimp.js';
 import { loadSharpCodec } from '../../lib/codecs/sharp.js';
 import { sniffChannels } from '../../lib/codecs/sniff.js';
 import type { Image } from '../../lib/image.js';
-import { blockImage, bmpFile, fixture, jpegFrame, meanAbsDiff, orient, photo, pngFile, readPng, rejects, same, sameBytes, shape, tiffFile, withExifOrientation } from './files.js';
+import { blockImage, bmpFile, fixture, jpegFrame, meanAbsDiff, orient, photo, pngFile, readPng, rejects, same, sameBytes, shape, tiffFile, withExifOrientation } from '../helpers/files.js';
 
 const loaded = await loadSharpCodec();
 if (loaded === undefined) console.log('note: sharp is not installed or does not load; the sharp codec tests are skipped');

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { jimpCodec } from '../../lib/codecs/jimp.js';
 import { sniffChannels, sniffFormat } from '../../lib/codecs/sniff.js';
-import { bmpFile, fixture, pngFile, tiffFile } from './files.js';
+import { bmpFile, fixture, pngFile, tiffFile } from '../helpers/files.js';
 
 const px = (channels: number, width = 3, height = 2) => ({ width, height, channels, data: Array.from({ length: width * height * channels }, (_, i) => (i * 37) % 256) });
 
