@@ -21,6 +21,7 @@ const parity = (name: string) => ({
 const tiny = parity('pcb-tiny-7x5');
 const odd = parity('pcb-odd-333x251');
 const gray = parity('pcb-gray-256x192');
+const large = parity('pcb-640x480');
 const seedNames = ALL_OUTPUTS.map((o) => outputName(o));
 const hasSharp = await getCodec('sharp').then(
   () => true,
@@ -40,7 +41,7 @@ async function assertMatchesExpected(out: string, expected: string, label: strin
 }
 
 for (const codec of ['jimp', ...(hasSharp ? ['sharp'] : [])]) {
-  for (const [label, pair] of [['pcb-tiny-7x5', tiny], ['pcb-odd-333x251', odd]] as const) {
+  for (const [label, pair] of [['pcb-tiny-7x5', tiny], ['pcb-odd-333x251', odd], ['pcb-gray-256x192', gray], ['pcb-640x480', large]] as const) {
     test(`seed run (${label}, --codec ${codec}): the five files match the references`, async () => {
       const out = join(await scratchDir(), 'out');
       const run = await runCli(['--back', pair.back, '--front', pair.front, '--output', out, '--format', 'png', '--codec', codec, '--quiet']);
