@@ -48,8 +48,9 @@ export type OutputName = 'focus_stacked_all_channels' | 'focus_stacked_by_channe
 /** The images of one run, by the original's file names (without extension); only those asked for. */
 export type StackResult = Partial<Record<OutputName, Image>>;
 
-/** The number of pyramid levels when none is given (the original's), and the most allowed. */
+/** The number of pyramid levels when none is given (the original's). */
 export const DEFAULT_LEVELS = 5;
+/** The most pyramid levels allowed (a 16-level pyramid reduces 65536 pixels to one). */
 export const MAX_LEVELS = 16;
 
 /** Options of {@link stackPair}. */

@@ -28,9 +28,6 @@ export const KERNELS = {
 } as const;
 export type KernelName = keyof typeof KERNELS;
 
-/** The arguments of a kernel before its range. */
-export type KernelArgs<K extends KernelName> = Parameters<(typeof KERNELS)[K]> extends [...infer A, number?, number?] ? A : never;
-
 /** Run one kernel on a range of its units. */
 export function runKernel(name: KernelName, args: unknown[], start: number, end: number): void {
   (KERNELS[name] as (...a: unknown[]) => unknown)(...args, start, end);

@@ -29,6 +29,8 @@ export class ThreadedExecutor extends Executor {
   readonly #workers: Worker[];
   readonly #pending = new Map<number, Pending>();
   #next = 0;
+  /** A worker stopped (crashed, or was terminated): from then on everything runs here. */
+  #stopped = false;
 
   /**
    * @param threads - Threads in all, this one included; at least 2.
@@ -49,6 +51,9 @@ export class ThreadedExecutor extends Executor {
         for (const pending of this.#pending.values()) pending.reject(error);
         this.#pending.clear();
       });
+      worker.on('exit', () => {
+        this.#stopped = true;
+      });
       worker.unref(); // idle workers do not keep the process alive; busy ones do (see run)
       return worker;
     });
@@ -57,7 +62,7 @@ export class ThreadedExecutor extends Executor {
   protected async run(name: KernelName, args: unknown[], units: number): Promise<void> {
     // A worker would write into a copy of an array that is not shared, and
     // copying a view copies its whole buffer: such calls run here.
-    const bands = allShared(args) ? Math.max(1, Math.min(this.threads, Math.floor(units / MIN_UNITS_PER_THREAD))) : 1;
+    const bands = allShared(args) && !this.#stopped ? Math.max(1, Math.min(this.threads, Math.floor(units / MIN_UNITS_PER_THREAD))) : 1;
     const cut = (i: number) => Math.round((units * i) / bands);
     const done = [];
     for (let i = 1; i < bands; i++) {
@@ -70,8 +75,9 @@ export class ThreadedExecutor extends Executor {
         }),
       );
     }
-    runKernel(name, args, 0, cut(1));
-    await Promise.all(done);
+    // This thread's band; a failure here still waits for (and handles) the workers'.
+    const here = (async () => runKernel(name, args, 0, cut(1)))();
+    await Promise.all([here, ...done]);
   }
 
   /** Stop the worker threads. */

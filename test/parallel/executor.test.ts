@@ -75,6 +75,14 @@ test('a call with an array that is not shared runs on this thread, and still wri
   assert.ok(out.every((v) => Math.abs(v - 0.99330715) < 1e-6));
 });
 
+test('after its workers stop, an executor runs everything on this thread', async () => {
+  const stopping = new ThreadedExecutor(2);
+  await stopping.close();
+  const back = stopping.pool.float32(200 * 200).fill(100);
+  const out = await stopping.sigmoidMask(back, stopping.pool.float32(200 * 200).fill(0), 0.1, stopping.pool.float32(200 * 200));
+  assert.ok(out.every((v) => Math.abs(v - 0.99330715) < 1e-6));
+});
+
 test('stackPair gives the same outputs on 1 and 3 threads', async () => {
   const make = (seed: number) => ({ width: 123, height: 301, channels: 3 as const, data: Uint8Array.from(randomImage(123, 301, 3, seed).data) });
   const [back, front] = [make(5), make(6)];
