@@ -80,26 +80,25 @@ function blendBytes(mask: Uint8Array, b: Float32Array, f: Float32Array, out: Flo
  * @param y1 - Row after the last.
  */
 export function blendUpClip(masks: Masks, back: FloatImage, front: FloatImage, coarser: FloatImage | undefined, out: Uint8Array | Uint16Array, scale: number, y0 = 0, y1 = coarser ? coarser.height : back.height): void {
-  const { width, height, channels } = back;
+  const { width, height, channels: cn } = back;
   const max = out instanceof Uint8Array ? 255 : 65535;
-  const rowLen = width * channels;
-  const blended = new Float32Array(rowLen);
-  const row: FloatImage = { width, height: 1, channels, data: blended };
-  const emit = (up: Float32Array | undefined, y: number): void => {
+  const rowLen = width * cn;
+  const b = back.data, f = front.data;
+  const none = new Float32Array(rowLen); // the expansion of no coarser level
+  const emit = (up: Float32Array, y: number): void => {
     const o = y * rowLen;
     const p = y * width;
-    // The row's blend, through the same kernel as every other level.
-    blend(
-      masks.map((m) => m.subarray(p, p + width)),
-      { width, height: 1, channels, data: back.data.subarray(o, o + rowLen) },
-      { width, height: 1, channels, data: front.data.subarray(o, o + rowLen) },
-      row,
-    );
-    for (let i = 0; i < rowLen; i++) {
-      const v = (up ? blended[i] + up[i] : blended[i]) * scale;
-      out[o + i] = v <= 0 ? 0 : v >= max ? max : v; // typed-array assignment truncates
+    // One mask for every channel, or channel c's own: the weight of sample i
+    // is masks[k][p + x], k = 0 or c.
+    for (let c = 0; c < cn; c++) {
+      const mask = masks.length === 1 ? masks[0] : masks[c];
+      for (let x = 0, i = o + c, u = c; x < width; x++, i += cn, u += cn) {
+        const m = mask[p + x];
+        const v = (m * b[i] + (1 - m) * f[i] + up[u]) * scale;
+        out[i] = v <= 0 ? 0 : v >= max ? max : v; // typed-array assignment truncates
+      }
     }
   };
   if (coarser) pyrUpRows(coarser, width, height, y0, y1, emit);
-  else for (let y = y0; y < y1; y++) emit(undefined, y);
+  else for (let y = y0; y < y1; y++) emit(none, y);
 }
