@@ -63,6 +63,11 @@ test('identical frames give back the frame, whatever the method', async () => {
   }
 });
 
+test('with one level the pyramid is the image itself: all_channels equals direct', async () => {
+  const result = await stackPair(noise(45, 31, 3, 21), noise(45, 31, 3, 22), { levels: 1, outputs: [Output.ALL_CHANNELS, Output.DIRECT] });
+  assert.equal(Array.from(result.focus_stacked_all_channels!.data), Array.from(result.focus_stacked_direct!.data));
+});
+
 test('outputs picks a subset, and a different-size front is resized with a warning', async () => {
   const warnings: string[] = [];
   const steps: string[] = [];
