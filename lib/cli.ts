@@ -27,12 +27,22 @@ export interface CliStreams {
    * Help and version text.
    * @default process.stdout
    */
-  stdout?: { write(text: string): unknown };
+  stdout?: TextSink;
   /**
    * Progress, warnings and errors.
    * @default process.stderr
    */
-  stderr?: { write(text: string): unknown };
+  stderr?: TextSink;
+}
+
+/** Where the command line writes text: anything with a `write`, such as `process.stderr`. */
+export interface TextSink {
+  /**
+   * Write some text.
+   *
+   * @param text - One or more lines, each ending in a newline.
+   */
+  write(text: string): unknown;
 }
 
 /** Exit codes of {@link main}. */

@@ -28,9 +28,13 @@ export interface Image {
 
 /** A float32 image (or single plane when `channels` is 1), interleaved like {@link Image}. */
 export interface FloatImage {
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
+  /** Samples per pixel. */
   readonly channels: number;
+  /** `width * height * channels` samples. */
   readonly data: Float32Array;
 }
 

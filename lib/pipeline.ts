@@ -24,7 +24,9 @@ export type Mode = (typeof Mode)[keyof typeof Mode];
 
 /** One output to compute. */
 export interface Job {
+  /** The reconstruction method. */
   readonly strategy: Strategy;
+  /** How it is applied. */
   readonly mode: Mode;
   /** Also hand over the finest level's mask (one channel; ignored for `by_channel` on colour). */
   readonly keepMask?: boolean;

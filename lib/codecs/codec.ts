@@ -9,16 +9,22 @@ import type { Image } from '../image.js';
 
 /** Image file formats the codecs read and write. */
 export const Format = {
+  /** JPEG (`.jpg`, `.jpeg`): 8 bits, lossy, quality 1 to 100. */
   JPG: 'jpg',
+  /** PNG: 8 or 16 bits, lossless. */
   PNG: 'png',
+  /** TIFF (`.tif`, `.tiff`): 8 or 16 bits, LZW. */
   TIF: 'tif',
+  /** BMP: 8 bits. */
   BMP: 'bmp',
 } as const;
 export type Format = (typeof Format)[keyof typeof Format];
 
 /** Codec names. */
 export const CodecName = {
+  /** libvips through the optional dependency sharp: fast, 16 bits. */
   SHARP: 'sharp',
+  /** jimp: pure JavaScript, 8 bits, always there. */
   JIMP: 'jimp',
 } as const;
 export type CodecName = (typeof CodecName)[keyof typeof CodecName];

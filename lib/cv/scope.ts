@@ -77,6 +77,7 @@ export class MatScope implements Disposable {
     while (this.#mats.length > 0) deleteMat(this.#mats.pop());
   }
 
+  /** The same as {@link MatScope.dispose}, for `using scope = new MatScope()`. */
   [Symbol.dispose](): void {
     this.dispose();
   }

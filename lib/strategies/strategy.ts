@@ -42,7 +42,9 @@ export interface Measure {
 
 /** Where a mask is computed, for rules that depend on it. */
 export interface BandInfo {
+  /** Width of the band in pixels. */
   readonly width: number;
+  /** Height of the band in pixels. */
   readonly height: number;
   /** Pyramid level, 0 the finest (0 also for the full-resolution `direct` mode). */
   readonly level: number;
