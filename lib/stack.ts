@@ -89,7 +89,8 @@ export interface StackOptions extends StrategyOptions {
  * @param front - The frame focused near ("front"); resized to the back
  *   frame's size if it differs (bilinear, with a warning, as the original).
  * @param options - See {@link StackOptions}.
- * @returns The outputs asked for, by their file names without extension.
+ * @returns The outputs asked for, by their file names without extension. With
+ *   more than one thread their samples live in `SharedArrayBuffer`s.
  * @throws TypeError, RangeError for bad arguments (an image of the wrong shape,
  *   frames with different channel counts or depths, a bad option).
  */
