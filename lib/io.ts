@@ -83,6 +83,11 @@ export interface SaveImageOptions {
   quality?: number;
 }
 
+/** A codec failed to encode an image ({@link encodeImage}). */
+export class EncodeError extends Error {
+  override name = 'EncodeError';
+}
+
 /** An image encoded in memory by {@link encodeImage}, ready for {@link saveImage}. */
 export interface EncodedImage {
   /** The file format of `bytes`. */
@@ -145,7 +150,7 @@ export async function loadImage(path: string, options: LoadImageOptions = {}): P
  * @param image - 1 or 3 channels, 8 or 16 bits.
  * @param options - `format` (required here), `codec`, `quality`.
  * @returns The encoded file.
- * @throws TypeError or RangeError for a bad argument; Error ("cannot encode as
+ * @throws TypeError or RangeError for a bad argument; EncodeError ("cannot encode as
  *   JPEG: ...") when the codec fails; Error when the sharp codec is asked for and not available.
  */
 export async function encodeImage(image: Image, options: SaveImageOptions & { format: Format }): Promise<EncodedImage> {
@@ -158,7 +163,7 @@ export async function encodeImage(image: Image, options: SaveImageOptions & { fo
   try {
     return { format, bytes: await codec.encode(image, format, { quality }) };
   } catch (error) {
-    throw new Error(`cannot encode as ${FORMAT_NAMES[format]}: ${firstLine(error)}`, { cause: error });
+    throw new EncodeError(`cannot encode as ${FORMAT_NAMES[format]}: ${firstLine(error)}`, { cause: error });
   }
 }
 
@@ -179,29 +184,25 @@ export async function encodeImage(image: Image, options: SaveImageOptions & { fo
  */
 export async function saveImage(image: Image | EncodedImage, path: string, options: SaveImageOptions = {}): Promise<void> {
   assertPath(path);
-  let encoded: EncodedImage;
-  if (isEncoded(image)) encoded = image;
-  else {
-    assertImage('image', image);
-    const format = options.format ?? formatFromExtension(path);
-    await checkTarget(path);
-    try {
-      encoded = await encodeImage(image, { ...options, format });
-    } catch (error) {
-      if (error instanceof TypeError || error instanceof RangeError) throw error;
-      if ((error as Error).message.startsWith('The sharp codec')) throw error;
-      throw new ImageFileError('write', path, (error as Error).message, 'EWRITE', (error as Error).cause);
-    }
-  }
+  const encoded = isEncoded(image);
+  if (!encoded) assertImage('image', image);
+  const format = encoded ? image.format : (options.format ?? formatFromExtension(path));
   await checkTarget(path);
+  let file: EncodedImage;
+  try {
+    file = encoded ? image : await encodeImage(image, { ...options, format });
+  } catch (error) {
+    if (!(error instanceof EncodeError)) throw error;
+    throw new ImageFileError('write', path, error.message, 'EWRITE', error.cause);
+  }
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const file = await open(temp, 'wx');
+    const handle = await open(temp, 'wx');
     try {
-      await file.writeFile(encoded.bytes);
-      await file.sync();
+      await handle.writeFile(file.bytes);
+      await handle.sync();
     } finally {
-      await file.close();
+      await handle.close();
     }
     await rename(temp, path);
   } catch (error) {

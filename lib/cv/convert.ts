@@ -21,11 +21,16 @@ function matType(depth: 'u8' | 'u16' | 'f32', channels: number): number {
  *
  * @param image - The pixels to copy.
  * @returns A new Mat of type CV_8UC(n), CV_16UC(n) or CV_32FC(n); caller deletes.
- * @throws RangeError when the image has more than 4 channels.
+ * @throws RangeError when the image has more than 4 channels; TypeError when
+ *   its data does not hold `width * height * channels` samples.
  */
 export function matFromImage(image: Image | FloatImage): Mat {
   const { width, height, channels, data } = image;
   if (!Number.isInteger(channels) || channels < 1 || channels > 4) throw invalidParameter('channels', 'an integer from 1 to 4', channels);
+  // Checked before the Mat exists, so that no error path leaves one behind.
+  if (!(width >= 1 && height >= 1) || data.length !== width * height * channels) {
+    throw invalidParameter('data', `${width * height * channels} samples (${width}x${height}x${channels})`, data, 'type');
+  }
   const depth = data instanceof Float32Array ? 'f32' : data instanceof Uint16Array ? 'u16' : 'u8';
   const mat = newMat(height, width, matType(depth, channels));
   // Read the view after allocating: a heap growth detaches older views.

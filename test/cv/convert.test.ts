@@ -92,4 +92,13 @@ test('leaves no Mat alive', () => {
   assert.equal(liveMatCount(), live);
 });
 
+test('matFromImage refuses data of the wrong length before making a Mat', () => {
+  const before = liveMatCount();
+  assert.throws(() => matFromImage({ width: 2, height: 2, channels: 3, data: new Uint8Array(5) }), {
+    name: 'TypeError',
+    message: 'Expected 12 samples (2x2x3) for data but received a Uint8Array of length 5',
+  });
+  assert.equal(liveMatCount(), before);
+});
+
 test.run();
