@@ -85,6 +85,7 @@ export interface SaveImageOptions {
 
 /** A codec failed to encode an image ({@link encodeImage}). */
 export class EncodeError extends Error {
+  /** `'EncodeError'`. */
   override name = 'EncodeError';
 }
 
