@@ -1,0 +1,277 @@
+/**
+ * A renderer of ground-truth focus stacks: from layers of colour, coverage
+ * and depth, N frames each focused at one depth and blurred elsewhere as a
+ * lens blurs, the all-in-focus truth and the true depth (the index of the
+ * frame in focus at each pixel). Pure typed arrays, deterministic.
+ *
+ * The model:
+ *
+ * - Depth is measured in frames: frame `f` (0 .. N-1) is in focus at depth
+ *   `f`; a larger depth is nearer the camera, so it covers a smaller one.
+ * - A point at depth `z` is blurred in frame `f` by a Gaussian of standard
+ *   deviation `blurPerFrame * |z - f|` pixels (the circle of confusion grows
+ *   linearly with the focus distance, as it does over the short range of a
+ *   macro stack).
+ * - Each layer is cut into slices of equal depth (`slicesPerFrame` a frame,
+ *   so a slope is rendered smoothly); each slice's premultiplied colour and
+ *   coverage are blurred by its own Gaussian and composited far to near with
+ *   "over": `C = C_s + (1 - A_s) C`, `A = A_s + (1 - A_s) A`, the frame being
+ *   `C / A`. A near object out of focus thus spreads over the background
+ *   with a blurred edge (what fusion turns into halos), and where a blurred
+ *   slice leaves a hole (a layer cut from a single photo has nothing behind
+ *   its near parts), dividing by `A` fills it with the average of what is
+ *   there rather than with black. Outside the image counts as empty.
+ * - The truth is the same composite without blur; the true depth at a pixel
+ *   is that of the nearest layer covering at least half of it, rounded to a
+ *   frame index.
+ */
+import type { Image } from '../../lib/image.js';
+
+/** One layer of a scene: an image with a coverage and a depth at each pixel. */
+export interface Layer {
+  /** RGB samples on the 0..255 scale, interleaved, `width * height * 3`. */
+  readonly color: Float32Array;
+  /** Coverage from 0 (absent) to 1, one a pixel. */
+  readonly alpha: Float32Array;
+  /** Depth in frames (frame f is sharp at depth f; larger is nearer), one a pixel. */
+  readonly depth: Float32Array;
+}
+
+/** What to render: layers of the same size, far to near where depths tie. */
+export interface Scene {
+  /** A short name (the output folder). */
+  readonly name: string;
+  /** What the scene shows, one line. */
+  readonly description: string;
+  /** Width in pixels. */
+  readonly width: number;
+  /** Height in pixels. */
+  readonly height: number;
+  /** The layers. */
+  readonly layers: readonly Layer[];
+}
+
+/** Options of {@link renderStack}. */
+export interface RenderOptions {
+  /**
+   * Frames in the stack, N: frame f is focused at depth f.
+   * @default 8
+   */
+  frames?: number;
+  /**
+   * Standard deviation of the blur, in pixels, a frame of defocus.
+   * @default 1.5
+   */
+  blurPerFrame?: number;
+  /**
+   * Depth slices a frame (a slope is rendered as steps of 1 / this).
+   * @default 4
+   */
+  slicesPerFrame?: number;
+}
+
+/** The defaults of {@link RenderOptions}. */
+export const RENDER_DEFAULTS = { frames: 8, blurPerFrame: 1.5, slicesPerFrame: 4 } as const;
+
+/** A rendered stack. */
+export interface RenderedStack {
+  /** The N frames, 8-bit RGB; frame f is focused at depth f. */
+  readonly frames: Image[];
+  /** The all-in-focus truth, 8-bit RGB. */
+  readonly truth: Image;
+  /** The true depth map: 8-bit gray, frame i stored as `round(255 i / (N - 1))`. */
+  readonly depth: Image;
+  /** The true frame index of each pixel. */
+  readonly indices: Uint16Array;
+}
+
+/** A slice: the pixels of one layer at one quantised depth, and their bounding box. */
+interface Slice {
+  layer: Layer;
+  /** The quantised depth, in slices (depth = level / slicesPerFrame). */
+  level: number;
+  /** Which pixels: the layer's quantised depth equals `level` and it covers them. */
+  levels: Int32Array;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/**
+ * Render a scene: every frame, the truth and the true depth.
+ *
+ * @param scene - The layers.
+ * @param options - See {@link RenderOptions}.
+ * @returns The stack.
+ */
+export function renderStack(scene: Scene, options: RenderOptions = {}): RenderedStack {
+  const { frames = RENDER_DEFAULTS.frames, blurPerFrame = RENDER_DEFAULTS.blurPerFrame, slicesPerFrame = RENDER_DEFAULTS.slicesPerFrame } = options;
+  if (!Number.isInteger(frames) || frames < 2 || frames > 256) throw new RangeError(`frames: expected an integer from 2 to 256 but received ${frames}`);
+  if (!(blurPerFrame >= 0)) throw new RangeError(`blurPerFrame: expected a number of at least 0 but received ${blurPerFrame}`);
+  if (!Number.isInteger(slicesPerFrame) || slicesPerFrame < 1) throw new RangeError(`slicesPerFrame: expected a positive integer but received ${slicesPerFrame}`);
+  const slices = sliceScene(scene, slicesPerFrame);
+  const out: Image[] = [];
+  for (let f = 0; f < frames; f++) out.push(composite(scene, slices, (level) => blurPerFrame * Math.abs(level / slicesPerFrame - f)));
+  const truth = composite(scene, slices, () => 0);
+  const indices = trueIndices(scene, frames);
+  const depth: Image = { width: scene.width, height: scene.height, channels: 1, data: Uint8Array.from(indices, (i) => Math.round((255 * i) / (frames - 1))) };
+  return { frames: out, truth, depth, indices };
+}
+
+/** Cut every layer into slices of equal quantised depth, far to near. */
+function sliceScene(scene: Scene, slicesPerFrame: number): Slice[] {
+  const { width, height } = scene;
+  const slices: Slice[] = [];
+  for (const layer of scene.layers) {
+    const levels = new Int32Array(width * height);
+    const boxes = new Map<number, Slice>();
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const p = y * width + x;
+        if (layer.alpha[p] <= 0) {
+          levels[p] = -1;
+          continue;
+        }
+        const level = Math.max(0, Math.round(layer.depth[p] * slicesPerFrame));
+        levels[p] = level;
+        const box = boxes.get(level);
+        if (box === undefined) boxes.set(level, { layer, level, levels, x0: x, y0: y, x1: x + 1, y1: y + 1 });
+        else {
+          box.x0 = Math.min(box.x0, x);
+          box.x1 = Math.max(box.x1, x + 1);
+          box.y1 = y + 1;
+        }
+      }
+    }
+    slices.push(...boxes.values());
+  }
+  // Far to near; a stable sort keeps the layers' order where depths tie.
+  return slices.sort((a, b) => a.level - b.level);
+}
+
+/** Composite the slices, each blurred by `sigmaOf(level)`, into an 8-bit RGB image. */
+function composite(scene: Scene, slices: Slice[], sigmaOf: (level: number) => number): Image {
+  const { width, height } = scene;
+  const color = new Float32Array(width * height * 3);
+  const cover = new Float32Array(width * height);
+  for (const slice of slices) {
+    const sigma = sigmaOf(slice.level);
+    const r = sigma < 0.2 ? 0 : Math.ceil(3 * sigma);
+    const x0 = Math.max(0, slice.x0 - r);
+    const x1 = Math.min(width, slice.x1 + r);
+    const y0 = Math.max(0, slice.y0 - r);
+    const y1 = Math.min(height, slice.y1 + r);
+    const rw = x1 - x0;
+    const rh = y1 - y0;
+    // Premultiplied R, G, B and coverage of the slice over the region, planar.
+    const planes = new Float32Array(4 * rw * rh);
+    const plane = rw * rh;
+    const { layer, level, levels } = slice;
+    for (let y = slice.y0; y < slice.y1; y++) {
+      for (let x = slice.x0; x < slice.x1; x++) {
+        const p = y * width + x;
+        if (levels[p] !== level) continue;
+        const a = layer.alpha[p];
+        const q = (y - y0) * rw + (x - x0);
+        planes[q] = a * layer.color[3 * p];
+        planes[plane + q] = a * layer.color[3 * p + 1];
+        planes[2 * plane + q] = a * layer.color[3 * p + 2];
+        planes[3 * plane + q] = a;
+      }
+    }
+    if (r > 0) {
+      const kernel = gaussianKernel(sigma, r);
+      for (let c = 0; c < 4; c++) blurPlane(planes.subarray(c * plane, (c + 1) * plane), rw, rh, kernel, slice.y0 - y0, slice.y1 - y0);
+    }
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++) {
+        const q = (y - y0) * rw + (x - x0);
+        const a = planes[3 * plane + q];
+        if (a === 0) continue;
+        const p = y * width + x;
+        const keep = 1 - a;
+        color[3 * p] = planes[q] + keep * color[3 * p];
+        color[3 * p + 1] = planes[plane + q] + keep * color[3 * p + 1];
+        color[3 * p + 2] = planes[2 * plane + q] + keep * color[3 * p + 2];
+        cover[p] = a + keep * cover[p];
+      }
+    }
+  }
+  const data = new Uint8Array(width * height * 3);
+  for (let p = 0; p < width * height; p++) {
+    const a = cover[p];
+    for (let c = 0; c < 3; c++) data[3 * p + c] = a > 0 ? Math.min(255, Math.max(0, Math.round(color[3 * p + c] / a))) : 0;
+  }
+  return { width, height, channels: 3, data };
+}
+
+/** A normalised Gaussian of `2r + 1` taps. */
+function gaussianKernel(sigma: number, r: number): Float32Array {
+  const k = new Float32Array(2 * r + 1);
+  let sum = 0;
+  for (let i = -r; i <= r; i++) sum += k[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma));
+  for (let i = 0; i < k.length; i++) k[i] /= sum;
+  return k;
+}
+
+/**
+ * Separable convolution of a plane with zeros outside, in place; only rows
+ * [rowsFrom, rowsTo) hold non-zero values before the blur.
+ */
+function blurPlane(plane: Float32Array, w: number, h: number, kernel: Float32Array, rowsFrom: number, rowsTo: number): void {
+  const r = (kernel.length - 1) / 2;
+  const line = new Float32Array(Math.max(w, h));
+  for (let y = rowsFrom; y < rowsTo; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      const from = Math.max(0, x - r);
+      const to = Math.min(w - 1, x + r);
+      for (let i = from; i <= to; i++) s += kernel[i - x + r] * plane[row + i];
+      line[x] = s;
+    }
+    plane.set(line.subarray(0, w), row);
+  }
+  for (let x = 0; x < w; x++) {
+    for (let y = 0; y < h; y++) {
+      let s = 0;
+      const from = Math.max(rowsFrom, y - r);
+      const to = Math.min(rowsTo - 1, y + r);
+      for (let i = from; i <= to; i++) s += kernel[i - y + r] * plane[i * w + x];
+      line[y] = s;
+    }
+    for (let y = 0; y < h; y++) plane[y * w + x] = line[y];
+  }
+}
+
+/** The frame in focus at each pixel: the depth of the nearest layer covering at least half of it, rounded. */
+function trueIndices(scene: Scene, frames: number): Uint16Array {
+  const n = scene.width * scene.height;
+  const out = new Uint16Array(n);
+  const nearest = new Float32Array(n).fill(-Infinity);
+  for (const layer of scene.layers) {
+    for (let p = 0; p < n; p++) if (layer.alpha[p] >= 0.5 && layer.depth[p] >= nearest[p]) nearest[p] = layer.depth[p];
+  }
+  for (let p = 0; p < n; p++) out[p] = Math.min(frames - 1, Math.max(0, Math.round(nearest[p] === -Infinity ? 0 : nearest[p])));
+  return out;
+}
+
+/**
+ * The per-pixel oracle: each pixel taken from the frame of its true depth,
+ * the best that any selection of whole pixels can do.
+ *
+ * @param stack - A rendered stack.
+ * @returns An 8-bit RGB image.
+ */
+export function oracle(stack: RenderedStack): Image {
+  const { width, height } = stack.truth;
+  const data = new Uint8Array(width * height * 3);
+  for (let p = 0; p < width * height; p++) {
+    const frame = stack.frames[stack.indices[p]].data;
+    data[3 * p] = frame[3 * p];
+    data[3 * p + 1] = frame[3 * p + 1];
+    data[3 * p + 2] = frame[3 * p + 2];
+  }
+  return { width, height, channels: 3, data };
+}
