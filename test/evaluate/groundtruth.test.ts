@@ -1,0 +1,126 @@
+// The ground-truth renderer (bench/groundtruth) is sane on tiny scenes: a
+// frame equals the source where the depth is that frame's, away from depth
+// edges; the truth is the source; out-of-focus regions are a Gaussian blur
+// (checked against a 2-D convolution written here); a near object spreads
+// over the background in the frames focused on the background.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { oracle, renderStack, type Layer, type Scene } from '../../bench/groundtruth/render.js';
+import { occlusionScene, rampScene, stepsScene, textureFromPhoto, type Texture } from '../../bench/groundtruth/scenes.js';
+import type { Image } from '../../lib/image.js';
+import { psnr } from '../../lib/evaluate/index.js';
+import { rng } from '../helpers/random.js';
+
+const W = 80;
+const H = 40;
+
+function randomTexture(seed: number, width = W, height = H): Texture {
+  const next = rng(seed);
+  return { width, height, data: Float32Array.from({ length: width * height * 3 }, () => Math.round(next() * 255)) };
+}
+
+/** The texture as an 8-bit image (its samples are whole numbers). */
+const asImage = (t: Texture): Image => ({ width: t.width, height: t.height, channels: 3, data: Uint8Array.from(t.data) });
+
+/** A single plane from one texture, depth given per pixel. */
+function planeScene(texture: Texture, depthAt: (x: number, y: number) => number): Scene {
+  const depth = Float32Array.from({ length: W * H }, (_, p) => depthAt(p % W, Math.floor(p / W)));
+  const layer: Layer = { color: texture.data, alpha: new Float32Array(W * H).fill(1), depth };
+  return { name: 'test', description: 'test', width: W, height: H, layers: [layer] };
+}
+
+/** Samples of pixels with x in [xFrom, xTo) equal, or their largest difference. */
+function maxDiff(a: Image, b: Image, xFrom: number, xTo: number): number {
+  let m = 0;
+  for (let y = 0; y < H; y++) for (let x = xFrom; x < xTo; x++) for (let c = 0; c < 3; c++) m = Math.max(m, Math.abs(a.data[(y * W + x) * 3 + c] - b.data[(y * W + x) * 3 + c]));
+  return m;
+}
+
+test('two planes (depth 1 left, 5 right): frames sharp where focused, blurred elsewhere; truth = source; depth map', () => {
+  const texture = randomTexture(1);
+  const source = asImage(texture);
+  const stack = renderStack(planeScene(texture, (x) => (x < 40 ? 1 : 5)), { frames: 8, blurPerFrame: 1.5 });
+  assert.is(stack.frames.length, 8);
+  assert.equal(stack.truth.data, source.data, 'truth = source');
+  // The blur of a plane 4 frames away reaches 3 * 1.5 * 4 = 18 px.
+  assert.is(maxDiff(stack.frames[1], source, 0, 40 - 18), 0, 'frame 1, depth-1 side');
+  assert.is(maxDiff(stack.frames[5], source, 40 + 18, W), 0, 'frame 5, depth-5 side');
+  assert.ok(maxDiff(stack.frames[1], source, 40, W) > 50, 'frame 1 is blurred on the depth-5 side');
+  assert.ok(maxDiff(stack.frames[5], source, 0, 40) > 50, 'frame 5 is blurred on the depth-1 side');
+  assert.ok(psnr(stack.frames[0], stack.frames[1]) < 30, 'frame 0 differs from frame 1 (defocus 1 vs 0 on the left)');
+  assert.equal(Array.from(new Set(stack.indices)).sort(), [1, 5]);
+  assert.is(stack.depth.channels, 1);
+  assert.is(stack.depth.data[0], Math.round(255 / 7));
+  assert.is(stack.depth.data[W - 1], Math.round((255 * 5) / 7));
+  // The oracle is the source except within 18 px of the edge.
+  const best = oracle(stack);
+  assert.is(maxDiff(best, source, 0, 22), 0);
+  assert.is(maxDiff(best, source, 58, W), 0);
+});
+
+test('an out-of-focus plane is the Gaussian blur of the source (2-D convolution, truncated at 3 sigma)', () => {
+  const texture = randomTexture(2);
+  const stack = renderStack(planeScene(texture, () => 3), { frames: 4, blurPerFrame: 1 });
+  const sigma = 3; // frame 0, depth 3
+  const r = 9;
+  let total = 0;
+  for (let j = -r; j <= r; j++) for (let i = -r; i <= r; i++) total += Math.exp(-(i * i + j * j) / (2 * sigma * sigma));
+  let worst = 0;
+  for (let y = r; y < H - r; y++) {
+    for (let x = r; x < W - r; x++) {
+      for (let c = 0; c < 3; c++) {
+        let s = 0;
+        for (let j = -r; j <= r; j++) for (let i = -r; i <= r; i++) s += Math.exp(-(i * i + j * j) / (2 * sigma * sigma)) * texture.data[((y + j) * W + x + i) * 3 + c];
+        worst = Math.max(worst, Math.abs(stack.frames[0].data[(y * W + x) * 3 + c] - s / total));
+      }
+    }
+  }
+  assert.ok(worst <= 0.51, `largest difference ${worst}`);
+  // Near the image's edges the blur is renormalised (no dark border): the corner is the mean of what the window sees.
+  assert.ok(stack.frames[0].data[0] > 60 && stack.frames[0].data[0] < 200, String(stack.frames[0].data[0]));
+  assert.equal(stack.frames[3].data, stack.truth.data, 'frame 3 is in focus everywhere');
+});
+
+test('occlusion: the out-of-focus near object spreads over the background; in focus it is the object', () => {
+  const background = randomTexture(3, 120, 90);
+  const object = randomTexture(4, 120, 90);
+  const scene = occlusionScene(background, object, 8);
+  const stack = renderStack(scene, { frames: 8, blurPerFrame: 1.5 });
+  const at = (image: Image, x: number, y: number) => Array.from(image.data.subarray((y * 120 + x) * 3, (y * 120 + x) * 3 + 3));
+  const texel = (t: Texture, x: number, y: number) => Array.from(t.data.subarray((y * 120 + x) * 3, (y * 120 + x) * 3 + 3));
+  // The disc: centre (0.38 * 120, 0.5 * 90) = (45.6, 45), radius 22.5, depth 6; background at depth 1.
+  assert.is(stack.indices[45 * 120 + 45], 6);
+  assert.is(stack.indices[45 * 120 + 5], 1);
+  assert.equal(at(stack.truth, 45, 45), texel(object, 45, 45), 'truth: the object inside the disc');
+  assert.equal(at(stack.truth, 5, 45), texel(background, 5, 45), 'truth: the background outside');
+  assert.equal(at(stack.frames[6], 45, 45), texel(object, 45, 45), 'frame 6: the object, sharp');
+  assert.equal(at(stack.frames[1], 5, 45), texel(background, 5, 45), 'frame 1: the background, sharp, far from the disc');
+  // Just outside the disc (2 px beyond its edge), frame 1 is no longer the background: the blurred disc covers it.
+  const x = Math.round(45.6 - 22.5 - 2);
+  assert.is(stack.indices[45 * 120 + x], 1);
+  assert.equal(at(stack.truth, x, 45), texel(background, x, 45));
+  const off = at(stack.frames[1], x, 45).map((v, c) => Math.abs(v - background.data[(45 * 120 + x) * 3 + c]));
+  assert.ok(Math.max(...off) > 10, `halo: ${off}`);
+});
+
+test('the scenes: ramp, steps and textures', () => {
+  const photo: Image = { width: 5, height: 4, channels: 3, data: Uint8Array.from({ length: 60 }, (_, i) => i * 4) };
+  // 5x4 to 2x2: k = 2, crop x from 0 (floor((5 - 4) / 2)), y from 0.
+  const t = textureFromPhoto(photo, 2, 2);
+  const mean = (...pixels: number[]) => [0, 1, 2].map((c) => pixels.reduce((s, p) => s + photo.data[p * 3 + c], 0) / pixels.length);
+  assert.equal(Array.from(t.data.subarray(0, 3)), mean(0, 1, 5, 6));
+  assert.equal(Array.from(t.data.subarray(9, 12)), mean(12, 13, 17, 18));
+  const turned = textureFromPhoto(photo, 2, 2, true);
+  assert.equal(Array.from(turned.data.subarray(9, 12)), mean(0, 1, 5, 6));
+  assert.throws(() => textureFromPhoto(photo, 6, 4), /smaller than 6x4/);
+  const tex = randomTexture(5);
+  const ramp = rampScene(tex, 8);
+  assert.is(ramp.layers[0].depth[0], 0);
+  assert.is(ramp.layers[0].depth[W - 1], 7);
+  const steps = renderStack(stepsScene(tex, 8), { frames: 8 });
+  assert.equal([0, 20, 40, 60].map((x) => steps.indices[x]), [0, 5, 2, 7]);
+  assert.equal([0, 20, 40, 60].map((x) => steps.indices[(H - 1) * W + x]), [4, 1, 6, 3]);
+  assert.throws(() => renderStack(ramp, { frames: 1 }), /frames: expected an integer from 2 to 256/);
+});
+
+test.run();
