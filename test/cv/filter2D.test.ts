@@ -124,7 +124,7 @@ test('rejects bad input with exact messages, before calling OpenCV', () => {
     [() => filter2D(src, { kernel, borderType: c.BORDER_WRAP }), 'RangeError', 'Expected one of BORDER_CONSTANT, BORDER_REPLICATE, BORDER_REFLECT, BORDER_REFLECT_101 (optionally | BORDER_ISOLATED) for borderType but received 3 (number)'],
     [() => filter2D(src, { kernel, delta: Infinity }), 'RangeError', 'Expected a finite number for delta but received Infinity (number)'],
     [() => filter2D(bytes, { kernel }), 'TypeError', 'Expected a CV_8U, CV_16U, CV_16S, CV_32F or CV_64F Mat for src but received "CV_8SC1" (string)'],
-    [() => filter2D(gone, { kernel }), 'TypeError', 'Expected a Mat that is not deleted for src but received "a deleted Mat" (string)'],
+    [() => filter2D(gone, { kernel }), 'TypeError', 'Expected a Mat for src but received a deleted Mat (call clone() before delete(), or keep it alive)'],
     [() => filter2D(empty, { kernel }), 'TypeError', 'Expected a non-empty Mat for src but received "an empty Mat" (string)'],
     [() => filter2D([[1]] as never, { kernel }), 'TypeError', 'Expected a Mat for src but received an array of length 1'],
   ];
