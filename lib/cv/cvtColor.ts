@@ -75,5 +75,6 @@ function assertOrder(src: Mat, name: ConstantName): void {
   if (!match || order === undefined || match[1].toLowerCase() === order) return;
   const fixed = name.replace(match[1], order.toUpperCase());
   const fix = order === 'rgb' ? `use ${fixed}, or make the Mat with matFromImage(image, { order: 'bgr' }) for cv2's BGR order` : `use ${fixed}`;
-  throw invalidReceived('src', `a ${match[1]} Mat for ${name}`, `an ${order.toUpperCase()} Mat from matFromImage (${fix})`, src);
+  const article = (o: string) => (o === 'RGB' ? 'an RGB' : 'a BGR');
+  throw invalidReceived('src', `${article(match[1])} Mat (${name} reads ${match[1]})`, `${article(order.toUpperCase())} Mat from matFromImage (${fix})`, src);
 }

@@ -1,3 +1,4 @@
+import { assertKnownKeys } from '../errors.js';
 import { serialExecutor } from '../parallel/executor.js';
 import { activityMeasure } from './measures.js';
 import { resolveStrategyOptions, type StrategyOptions } from './options.js';
@@ -16,6 +17,7 @@ export type GradientStrategyOptions = Pick<StrategyOptions, 'beta' | 'smoothKern
  * @throws TypeError, RangeError for a bad option.
  */
 export function gradientStrategy(options: GradientStrategyOptions = {}): Strategy {
+  assertKnownKeys('gradientStrategy', options, ['beta', 'smoothKernel', 'medianSizes']);
   const { beta, smoothKernel } = resolveStrategyOptions(options);
   return {
     method: Method.GRADIENT,

@@ -1,3 +1,4 @@
+import { assertKnownKeys } from '../errors.js';
 import { serialExecutor } from '../parallel/executor.js';
 import { activityMeasure } from './measures.js';
 import { resolveStrategyOptions, type StrategyOptions } from './options.js';
@@ -16,6 +17,7 @@ export type MedianStrategyOptions = Pick<StrategyOptions, 'smoothKernel' | 'medi
  * @throws TypeError, RangeError for a bad option.
  */
 export function medianStrategy(options: MedianStrategyOptions = {}): Strategy {
+  assertKnownKeys('medianStrategy', options, ['beta', 'smoothKernel', 'medianSizes']);
   const { smoothKernel, medianSizes } = resolveStrategyOptions(options);
   return {
     method: Method.MEDIAN,
