@@ -14,7 +14,7 @@ import { gradientStrategy } from './strategies/gradient.js';
 import { medianStrategy } from './strategies/median.js';
 import { resolveStrategyOptions, type StrategyOptions } from './strategies/options.js';
 
-/** The outputs of one run (SPEC 1.6), by the original's short names. */
+/** The outputs of one run (DIFFERENCES.md 1.6), by the original's short names. */
 export const Output = {
   /** Pyramid + gradient blending, one mask for all channels. */
   ALL_CHANNELS: 'all_channels',

@@ -15,13 +15,27 @@ import { cv, type CV, type Mat } from './runtime.js';
  * A size: `[width, height]` as cv2 takes it (`(width, height)`), or a
  * `cv.Size` / `{ width, height }` object as OpenCV.js takes it.
  */
-export type Size = readonly [width: number, height: number] | { readonly width: number; readonly height: number };
+export type Size =
+  | readonly [width: number, height: number]
+  | {
+      /** Width in pixels. */
+      readonly width: number;
+      /** Height in pixels. */
+      readonly height: number;
+    };
 
 /**
  * A point: `[x, y]` as cv2 takes it (`(x, y)`), or a `cv.Point` /
  * `{ x, y }` object as OpenCV.js takes it.
  */
-export type Point = readonly [x: number, y: number] | { readonly x: number; readonly y: number };
+export type Point =
+  | readonly [x: number, y: number]
+  | {
+      /** Column. */
+      readonly x: number;
+      /** Row. */
+      readonly y: number;
+    };
 
 /**
  * The name of an OpenCV.js constant (`BORDER_REFLECT_101`). INTER_NEAREST_EXACT

@@ -8,7 +8,7 @@ import { Method, type Strategy } from './strategy.js';
 export type GradientStrategyOptions = Pick<StrategyOptions, 'beta' | 'smoothKernel'>;
 
 /**
- * Gradient-based blending, the original's main method (`reconstr`, SPEC 1.2):
+ * Gradient-based blending, the original's main method (`reconstr`, DIFFERENCES.md 1.2):
  * the mask is `sigmoid(beta * clip(SB - SF, -50, 50))` where `SX` is the
  * box-summed second-difference activity of frame X, summed over channels.
  *

@@ -18,7 +18,7 @@ export interface LaplacianStrategyOptions extends Pick<StrategyOptions, 'beta' |
 }
 
 /**
- * Laplacian filter-based blending (`reconstr_old`, SPEC 1.3, with fix B4):
+ * Laplacian filter-based blending (`reconstr_old`, DIFFERENCES.md 1.3, with fix B4):
  * the sigmoid mask of the gradient method computed on absolute Laplace-kernel
  * responses, then smoothed with `GaussianBlur(mask, (0, 0), sigma)`.
  * Needs OpenCV.js loaded (`await loadOpenCV()`).

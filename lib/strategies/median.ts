@@ -8,7 +8,7 @@ import { Method, type Strategy } from './strategy.js';
 export type MedianStrategyOptions = Pick<StrategyOptions, 'smoothKernel' | 'medianSizes'>;
 
 /**
- * Explicit mask with median filtering (`reconstr_new`, SPEC 1.4, with fix B1):
+ * Explicit mask with median filtering (`reconstr_new`, DIFFERENCES.md 1.4, with fix B1):
  * 1 where the back frame's box-summed activity is larger, then a median filter
  * of the level's size; the mask stays 0/1, so the method really blends.
  *

@@ -18,7 +18,7 @@ function gaussian(size: number, sigma: number): number[] {
 
 const plane: Plane = { width: 30, height: 20, data: randomValues(600, 6, 0, 255) };
 
-test('ksize [0, 0], sigma 3 (SPEC 1.3) on CV_32F: a 25-tap Gaussian (8 sigma + 1), BORDER_REFLECT_101', () => {
+test('ksize [0, 0], sigma 3 (DIFFERENCES.md 1.3) on CV_32F: a 25-tap Gaussian (8 sigma + 1), BORDER_REFLECT_101', () => {
   const src = matOfPlane(plane);
   const out = GaussianBlur(src, { sigmaX: 3 });
   try {

@@ -11,7 +11,7 @@ test.before(async () => {
 
 const ones = planeOf(5, 4, () => 1);
 
-test('unnormalised 3x3 of ones is 9 everywhere with BORDER_REFLECT_101 (SPEC 1.2 box sum)', () => {
+test('unnormalised 3x3 of ones is 9 everywhere with BORDER_REFLECT_101 (DIFFERENCES.md 1.2 box sum)', () => {
   const src = matOfPlane(ones);
   const out = boxFilter(src, { normalize: false });
   try {

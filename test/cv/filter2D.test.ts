@@ -64,7 +64,7 @@ test('filters each channel alone', () => {
   });
 });
 
-test('a 1x3 kernel is horizontal and a 3x1 kernel vertical (SPEC B2)', () => {
+test('a 1x3 kernel is horizontal and a 3x1 kernel vertical (DIFFERENCES.md B2)', () => {
   // src(x, y) = y^2: constant along rows, so the row kernel gives 0 and the
   // column kernel -(y-1)^2 + 2y^2 - (y+1)^2 = -2, also on the top border
   // (reflected), and 2((H-1)^2 - (H-2)^2) = 2(2H - 3) on the bottom one.
