@@ -1,5 +1,5 @@
 /**
- * The command line, seed-compatible (SPEC section 4):
+ * The command line, seed-compatible (DIFFERENCES.md section 4):
  * `focus-stacking --back B --front F --output DIR [options]`.
  *
  * It only translates: flags become the options of {@link stackPair},

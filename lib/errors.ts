@@ -93,3 +93,40 @@ function rangeText(noun: string, min: number, max: number): string {
 export function assertNever(value: never): never {
   throw new Error(`Unhandled case: ${String(value)}`);
 }
+
+/**
+ * Check that an options object holds only the keys its operation knows, so
+ * that a misspelt option (`depth` for `ddepth`) is an error rather than
+ * silently ignored. `undefined` stands for "no options".
+ *
+ * @param where - The operation, for the message (`Laplacian`, `stackPair`).
+ * @param options - The options object as the caller gave it.
+ * @param known - Every key the operation reads, in the order to list them.
+ * @throws TypeError when `options` is not a plain object, or names a key not in `known`:
+ *   `Unknown option "depth" for Laplacian; known options: ddepth, ksize, ...`.
+ */
+export function assertKnownKeys(where: string, options: unknown, known: readonly string[]): void {
+  if (options === undefined) return;
+  const proto = typeof options === 'object' && options !== null ? Object.getPrototypeOf(options) : undefined;
+  if (proto !== Object.prototype && proto !== null) {
+    throw new TypeError(
+      `Expected an options object ({ ${known.join(', ')} }) for ${where} but received ${describe(options)}`,
+    );
+  }
+  for (const key of Object.keys(options as object)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`Unknown option ${JSON.stringify(key)} for ${where}; known options: ${known.join(', ')}`);
+    }
+  }
+}
+
+/**
+ * The keys of an options type, listed once and checked by the compiler to be
+ * all of them and nothing else: `optionKeys<ResizeOptions>({ dsize: 1, ... })`.
+ *
+ * @param keys - An object with one entry per option (the values are ignored).
+ * @returns The keys, in the order given.
+ */
+export function optionKeys<T>(keys: { readonly [K in keyof Required<T>]: 1 }): readonly string[] {
+  return Object.freeze(Object.keys(keys));
+}

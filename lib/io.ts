@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { assertInteger, assertOneOf, invalidParameter } from './errors.js';
+import { assertInteger, assertKnownKeys, assertOneOf, invalidParameter } from './errors.js';
 import { assertImage, type Image } from './image.js';
 import { CodecName, DEFAULT_QUALITY, Format, getCodec, sniffFormat } from './codecs/index.js';
 
@@ -112,6 +112,9 @@ const EXTENSIONS: Record<string, Format> = {
  * Read and decode an image file (EXIF orientation applied; grayscale files
  * give 1 channel; 16-bit files give 16-bit samples with sharp).
  *
+ * **Colour images are RGB, not BGR as `cv2.imread` gives them**: for cv2
+ * code, make the Mat with `matFromImage(image, { order: 'bgr' })`.
+ *
  * @param path - The file.
  * @param options - See {@link LoadImageOptions}.
  * @returns The image.
@@ -120,6 +123,7 @@ const EXTENSIONS: Record<string, Format> = {
  *   codec is asked for and not available.
  */
 export async function loadImage(path: string, options: LoadImageOptions = {}): Promise<Image> {
+  assertKnownKeys('loadImage', options, ['codec']);
   assertPath(path);
   const { codec: name } = options;
   if (name !== undefined) assertOneOf('codec', name, Object.values(CodecName));
@@ -155,6 +159,7 @@ export async function loadImage(path: string, options: LoadImageOptions = {}): P
  *   JPEG: ...") when the codec fails; Error when the sharp codec is asked for and not available.
  */
 export async function encodeImage(image: Image, options: SaveImageOptions & { format: Format }): Promise<EncodedImage> {
+  assertKnownKeys('encodeImage', options, ['format', 'codec', 'quality']);
   assertImage('image', image);
   const { codec: name, format, quality = DEFAULT_QUALITY } = options;
   if (name !== undefined) assertOneOf('codec', name, Object.values(CodecName));
@@ -184,6 +189,7 @@ export async function encodeImage(image: Image, options: SaveImageOptions & { fo
  *   left; Error when the sharp codec is asked for and not available.
  */
 export async function saveImage(image: Image | EncodedImage, path: string, options: SaveImageOptions = {}): Promise<void> {
+  assertKnownKeys('saveImage', options, ['format', 'codec', 'quality']);
   assertPath(path);
   const encoded = isEncoded(image);
   if (!encoded) assertImage('image', image);

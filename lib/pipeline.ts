@@ -55,7 +55,7 @@ export interface RunOptions {
 }
 
 /**
- * Build the Laplacian pyramid of SPEC 1.5 in place: `L_k = G_k - pyrUp(G_{k+1})`,
+ * Build the Laplacian pyramid of DIFFERENCES.md 1.5 in place: `L_k = G_k - pyrUp(G_{k+1})`,
  * the last level the low-pass residual. Every `pyrUp` gets the size of the
  * finer level (fix B3), so any size works.
  *

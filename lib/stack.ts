@@ -1,7 +1,7 @@
 /**
  * Stacking a pair of frames into the five outputs of the original script.
  */
-import { assertInteger, invalidParameter } from './errors.js';
+import { assertInteger, assertKnownKeys, assertOneOf, invalidParameter, optionKeys } from './errors.js';
 import { assertImage, maxValue, type Image } from './image.js';
 import { loadOpenCV } from './cv/runtime.js';
 import { imageFromMat, matFromImage } from './cv/convert.js';
@@ -14,7 +14,7 @@ import { gradientStrategy } from './strategies/gradient.js';
 import { medianStrategy } from './strategies/median.js';
 import { resolveStrategyOptions, type StrategyOptions } from './strategies/options.js';
 
-/** The outputs of one run (SPEC 1.6), by the original's short names. */
+/** The outputs of one run (DIFFERENCES.md 1.6), by the original's short names. */
 export const Output = {
   /** Pyramid + gradient blending, one mask for all channels. */
   ALL_CHANNELS: 'all_channels',
@@ -53,6 +53,16 @@ export const DEFAULT_LEVELS = 5;
 /** The most pyramid levels allowed (a 16-level pyramid reduces 65536 pixels to one). */
 export const MAX_LEVELS = 16;
 
+/** What {@link stackPair} does with a gray + colour or an 8-bit + 16-bit pair. */
+export const MixedPair = {
+  /** Convert the poorer frame to the richer one's kind (gray to RGB, 8-bit to 16-bit), with a warning. */
+  CONVERT: 'convert',
+  /** Throw a TypeError. */
+  REFUSE: 'refuse',
+} as const;
+/** A value of {@link MixedPair}. */
+export type MixedPair = (typeof MixedPair)[keyof typeof MixedPair];
+
 /** Options of {@link stackPair}. */
 export interface StackOptions extends StrategyOptions {
   /**
@@ -67,8 +77,16 @@ export interface StackOptions extends StrategyOptions {
   outputs?: readonly Output[];
   /** Called before each step with a short description (`fusing pyramid level 2`). */
   onProgress?: (step: string) => void;
-  /** Called with warnings (`front image resized from 640x480 to 320x240`). */
+  /** Called with warnings (`front image resized from 640x480 to 320x240 to match the back image`). */
   onWarning?: (message: string) => void;
+  /**
+   * A gray + colour or an 8-bit + 16-bit pair (which the Python original runs,
+   * as it reads everything as 8-bit colour): `'convert'` the poorer frame to
+   * the richer kind (gray replicated to three channels; 8-bit samples times
+   * 257), with a warning naming the frame; `'refuse'` throws a TypeError.
+   * @default 'convert'
+   */
+  mixed?: MixedPair;
   /**
    * Called with each output as soon as it is ready, before the others are
    * computed (so that it can be written while they are).
@@ -81,20 +99,28 @@ export interface StackOptions extends StrategyOptions {
   threads?: number;
 }
 
+const STACK_KEYS = optionKeys<StackOptions>({
+  levels: 1, outputs: 1, beta: 1, smoothKernel: 1, medianSizes: 1, threads: 1, mixed: 1, onProgress: 1, onWarning: 1, onOutput: 1,
+});
+
 /**
  * Focus-stack a pair of frames, as `focus_stacking.py --back B --front F`
- * with the fixes of SPEC section 2.
+ * with the fixes listed in docs/DIFFERENCES.md.
  *
  * @param back - The frame focused far ("back"); 1 or 3 channels, 8 or 16 bits.
  * @param front - The frame focused near ("front"); resized to the back
  *   frame's size if it differs (bilinear, with a warning, as the original).
+ *   A gray + colour or 8-bit + 16-bit pair is converted to the richer kind
+ *   (see {@link StackOptions.mixed}).
  * @param options - See {@link StackOptions}.
  * @returns The outputs asked for, by their file names without extension. With
  *   more than one thread their samples live in `SharedArrayBuffer`s.
  * @throws TypeError, RangeError for bad arguments (an image of the wrong shape,
- *   frames with different channel counts or depths, a bad option).
+ *   an unknown or bad option, and with `mixed: 'refuse'` frames with
+ *   different channel counts or depths).
  */
 export async function stackPair(back: Image, front: Image, options: StackOptions = {}): Promise<StackResult> {
+  assertKnownKeys('stackPair', options, STACK_KEYS);
   assertImage('back', back);
   assertImage('front', front);
   const { levels = DEFAULT_LEVELS, outputs = ALL_OUTPUTS, onProgress, onWarning = () => {}, onOutput = () => {}, threads = defaultThreads() } = options;
@@ -102,6 +128,9 @@ export async function stackPair(back: Image, front: Image, options: StackOptions
   assertInteger('threads', threads, 1, 64);
   const knobs = resolveStrategyOptions(options);
   const wanted = resolveOutputs(outputs);
+  if (assertOneOf('mixed', options.mixed ?? MixedPair.CONVERT, Object.values(MixedPair)) === MixedPair.CONVERT) {
+    [back, front] = [matchFrame('back', back, front, onWarning), matchFrame('front', front, back, onWarning)];
+  }
   if (back.channels !== front.channels) {
     throw new TypeError(`Expected front to have ${back.channels} channel(s) like back but it has ${front.channels}`);
   }
@@ -112,7 +141,7 @@ export async function stackPair(back: Image, front: Image, options: StackOptions
   if (front.width !== back.width || front.height !== back.height) {
     // OpenCV.js is loaded only when needed: the methods run on typed arrays.
     await loadOpenCV();
-    onWarning(`front image resized from ${front.width}x${front.height} to ${back.width}x${back.height} to match the back image`);
+    onWarning(resizeWarning(front, back));
     frontSized = resizeImage(front, back.width, back.height);
   }
 
@@ -173,3 +202,36 @@ function resizeImage(image: Image, width: number, height: number): Image {
   return imageFromMat(scope.track(resize(src, { dsize: [width, height] })));
 }
 
+/**
+ * The warning for a front frame brought to the back frame's size: `resized`
+ * when one scale factor, rounded, takes it there; `stretched` when the
+ * aspect ratios differ beyond that rounding.
+ */
+function resizeWarning(front: Image, back: Image): string {
+  const low = Math.max((back.width - 0.5) / front.width, (back.height - 0.5) / front.height);
+  const high = Math.min((back.width + 0.5) / front.width, (back.height + 0.5) / front.height);
+  const sizes = `from ${front.width}x${front.height} to ${back.width}x${back.height} to match the back image`;
+  return low <= high ? `front image resized ${sizes}` : `front image stretched ${sizes} (the aspect ratios differ)`;
+}
+
+/** `8-bit gray`, `16-bit RGB`. */
+function kind(image: Image): string {
+  return `${bits(image)}-bit ${image.channels === 1 ? 'gray' : 'RGB'}`;
+}
+
+/**
+ * `image` raised to the richer channel count and depth of the pair (gray
+ * replicated to RGB, 8-bit samples times 257), with a warning if it changed.
+ */
+function matchFrame(name: 'back' | 'front', image: Image, other: Image, onWarning: (message: string) => void): Image {
+  const channels = Math.max(image.channels, other.channels) as 1 | 3;
+  const sixteen = maxValue(image) === 65535 || maxValue(other) === 65535;
+  if (channels === image.channels && sixteen === (maxValue(image) === 65535)) return image;
+  const data = sixteen ? new Uint16Array(image.width * image.height * channels) : new Uint8Array(image.width * image.height * channels);
+  const factor = sixteen && maxValue(image) === 255 ? 257 : 1;
+  const step = channels / image.channels;
+  for (let i = 0; i < data.length; i++) data[i] = image.data[Math.floor(i / step)] * factor;
+  const converted: Image = { width: image.width, height: image.height, channels, data };
+  onWarning(`${name} image converted from ${kind(image)} to ${kind(converted)} to match the ${name === 'back' ? 'front' : 'back'} image`);
+  return converted;
+}

@@ -1,4 +1,4 @@
-// SPEC section 3 on inputs of other sizes and colours than the parity cases:
+// DIFFERENCES.md section 3 on inputs of other sizes and colours than the parity cases:
 // crops of the pcb frames, against the whole method computed by OpenCV.js in
 // float64 (test/helpers/reference.ts), the Python reference's steps.
 import { readFileSync } from 'node:fs';

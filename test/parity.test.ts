@@ -1,4 +1,4 @@
-// SPEC section 3 through the API: every parity case, every output, with each
+// DIFFERENCES.md section 3 through the API: every parity case, every output, with each
 // codec that loads, against the references made by the Python/OpenCV script.
 import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'uvu';

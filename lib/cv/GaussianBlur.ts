@@ -1,7 +1,7 @@
-import { assertNumber, invalidParameter } from '../errors.js';
+import { assertKnownKeys, assertNumber, invalidParameter, optionKeys } from '../errors.js';
 import { callInto } from './output.js';
 import { cv, type Mat } from './runtime.js';
-import { FILTER_BORDERS, IMAGE_DEPTHS, assertBorder, assertDepth, assertMat, constant, type Size } from './validate.js';
+import { FILTER_BORDERS, IMAGE_DEPTHS, assertBorder, assertDepth, assertMat, assertSizeShape, constant, type Size } from './validate.js';
 import { assertOdd } from '../errors.js';
 
 /** Options of {@link GaussianBlur}. */
@@ -33,6 +33,8 @@ export interface GaussianBlurOptions {
   dst?: Mat;
 }
 
+const KEYS = optionKeys<GaussianBlurOptions>({ ksize: 1, sigmaX: 1, sigmaY: 1, borderType: 1, dst: 1 });
+
 /**
  * Gaussian blur, as `cv2.GaussianBlur(src, ksize, sigmaX, sigmaY=sigmaY,
  * borderType=borderType)`: `GaussianBlur(m, { sigmaX: 3 })` is
@@ -47,11 +49,12 @@ export interface GaussianBlurOptions {
  *   positive sigma, or a bad border; OpenCVError if OpenCV fails.
  */
 export function GaussianBlur(src: Mat, options: GaussianBlurOptions = {}): Mat {
+  assertKnownKeys('GaussianBlur', options, KEYS);
   const { ksize = [0, 0], sigmaX = 0, sigmaY = 0, borderType = constant('BORDER_REFLECT_101'), dst } = options;
   assertMat('src', src);
   assertDepth('src', src, IMAGE_DEPTHS);
-  if (!Array.isArray(ksize) || ksize.length !== 2) throw invalidParameter('ksize', 'a [width, height] pair', ksize, 'type');
-  const [width, height] = [assertOdd('ksize[0]', ksize[0], 1, Infinity, 0), assertOdd('ksize[1]', ksize[1], 1, Infinity, 0)];
+  const pair = assertSizeShape('ksize', ksize);
+  const [width, height] = [assertOdd('ksize[0]', pair[0], 1, Infinity, 0), assertOdd('ksize[1]', pair[1], 1, Infinity, 0)];
   assertNumber('sigmaX', sigmaX);
   assertNumber('sigmaY', sigmaY);
   if (width === 0 && !(sigmaX > 0)) throw invalidParameter('sigmaX', 'a positive number when ksize[0] is 0', sigmaX);

@@ -1,4 +1,4 @@
-import { assertNumber, assertOdd } from '../errors.js';
+import { assertKnownKeys, assertNumber, assertOdd, optionKeys } from '../errors.js';
 import { callInto } from './output.js';
 import { cv, type Mat } from './runtime.js';
 import {
@@ -52,6 +52,8 @@ export interface LaplacianOptions {
 /** Laplacian with ksize > 3 is computed through Sobel in a float buffer, then converted: any ddepth. */
 const SEPARABLE_DEPTHS: DepthTable = Object.fromEntries(IMAGE_DEPTHS.map((depth) => [depth, DEPTHS]));
 
+const KEYS = optionKeys<LaplacianOptions>({ ddepth: 1, ksize: 1, scale: 1, delta: 1, borderType: 1, dst: 1 });
+
 /**
  * Laplacian, as `cv2.Laplacian(src, ddepth, ksize=ksize, scale=scale,
  * delta=delta, borderType=borderType)`.
@@ -64,6 +66,7 @@ const SEPARABLE_DEPTHS: DepthTable = Object.fromEntries(IMAGE_DEPTHS.map((depth)
  *   OpenCVError if OpenCV fails.
  */
 export function Laplacian(src: Mat, options: LaplacianOptions = {}): Mat {
+  assertKnownKeys('Laplacian', options, KEYS);
   const { ksize = 1, scale = 1, delta = 0, ddepth = -1, borderType = constant('BORDER_REFLECT_101'), dst } = options;
   assertMat('src', src);
   assertOdd('ksize', ksize, 1, 31);

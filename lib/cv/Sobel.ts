@@ -1,4 +1,4 @@
-import { assertInteger, assertNumber, invalidParameter } from '../errors.js';
+import { assertInteger, assertKnownKeys, assertNumber, invalidParameter, optionKeys } from '../errors.js';
 import { callInto } from './output.js';
 import { cv, type Mat } from './runtime.js';
 import { FILTER_BORDERS, IMAGE_DEPTHS, assertBorder, assertDdepth, assertMat, constant, type DepthTable } from './validate.js';
@@ -48,6 +48,8 @@ const SOBEL_DEPTHS: DepthTable = {
   CV_64F: ['CV_8U', 'CV_16U', 'CV_16S', 'CV_64F'],
 };
 
+const KEYS = optionKeys<SobelOptions>({ ddepth: 1, dx: 1, dy: 1, ksize: 1, scale: 1, delta: 1, borderType: 1, dst: 1 });
+
 /**
  * Sobel (or Scharr) derivative, as `cv2.Sobel(src, ddepth, dx, dy, ksize=ksize,
  * scale=scale, delta=delta, borderType=borderType)`; a correlation, so
@@ -61,6 +63,7 @@ const SOBEL_DEPTHS: DepthTable = {
  *   unsupported `ddepth` or border; OpenCVError if OpenCV fails.
  */
 export function Sobel(src: Mat, options: SobelOptions): Mat {
+  assertKnownKeys('Sobel', options, KEYS);
   const { dx, dy, ksize = 3, scale = 1, delta = 0, ddepth = -1, borderType = constant('BORDER_REFLECT_101'), dst } = options;
   assertMat('src', src);
   assertDdepth('ddepth', ddepth, src, SOBEL_DEPTHS);

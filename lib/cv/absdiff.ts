@@ -1,3 +1,4 @@
+import { assertKnownKeys, optionKeys } from '../errors.js';
 import { callInto } from './output.js';
 import { cv, type Mat } from './runtime.js';
 import { assertOperands } from './validate.js';
@@ -7,6 +8,8 @@ export interface AbsdiffOptions {
   /** Destination Mat to reuse (cv2's `dst`); a new one is allocated if omitted. */
   dst?: Mat;
 }
+
+const KEYS = optionKeys<AbsdiffOptions>({ dst: 1 });
 
 /**
  * Per-element absolute difference `|src1 - src2|`, as `cv2.absdiff(src1, src2)`;
@@ -19,6 +22,7 @@ export interface AbsdiffOptions {
  * @throws TypeError for operands of different sizes or types; OpenCVError if OpenCV fails.
  */
 export function absdiff(src1: Mat, src2: Mat, options: AbsdiffOptions = {}): Mat {
+  assertKnownKeys('absdiff', options, KEYS);
   const { dst } = options;
   assertOperands(src1, src2);
   const c = cv();

@@ -1,3 +1,4 @@
+import { assertKnownKeys, optionKeys } from '../errors.js';
 import { callInto } from './output.js';
 import { cv, type Mat } from './runtime.js';
 import { deleteMat, newMat } from './scope.js';
@@ -20,6 +21,8 @@ export interface AddOptions {
   dst?: Mat;
 }
 
+const KEYS = optionKeys<AddOptions>({ dst: 1, mask: 1, dtype: 1 });
+
 /**
  * Per-element `src1 + src2`, saturated to the result's depth, as
  * `cv2.add(src1, src2, mask=mask, dtype=dtype)`.
@@ -32,6 +35,7 @@ export interface AddOptions {
  *   bad `dtype`; OpenCVError if OpenCV fails.
  */
 export function add(src1: Mat, src2: Mat, options: AddOptions = {}): Mat {
+  assertKnownKeys('add', options, KEYS);
   const { mask, dtype = -1, dst } = options;
   assertOperands(src1, src2, dtype, mask);
   const c = cv();

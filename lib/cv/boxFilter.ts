@@ -1,4 +1,4 @@
-import { invalidParameter } from '../errors.js';
+import { assertKnownKeys, invalidParameter, optionKeys } from '../errors.js';
 import { callInto } from './output.js';
 import { cv, type Mat } from './runtime.js';
 import { IMAGE_DEPTHS, assertAnchor, assertBorder, assertDdepth, assertMat, assertSize, constant, type DepthTable, type Point, type Size } from './validate.js';
@@ -47,6 +47,8 @@ const BOX_DEPTHS: DepthTable = {
   CV_64F: IMAGE_DEPTHS,
 };
 
+const KEYS = optionKeys<BoxFilterOptions>({ ddepth: 1, ksize: 1, anchor: 1, normalize: 1, borderType: 1, dst: 1 });
+
 /**
  * Box filter, as `cv2.boxFilter(src, ddepth, ksize, anchor=anchor,
  * normalize=normalize, borderType=borderType)`: the mean (or, unnormalised,
@@ -60,15 +62,16 @@ const BOX_DEPTHS: DepthTable = {
  *   border; OpenCVError if OpenCV fails.
  */
 export function boxFilter(src: Mat, options: BoxFilterOptions = {}): Mat {
+  assertKnownKeys('boxFilter', options, KEYS);
   const { ksize = [3, 3], normalize = true, ddepth = -1, anchor = [-1, -1], borderType = constant('BORDER_REFLECT_101'), dst } = options;
   assertMat('src', src);
   assertDdepth('ddepth', ddepth, src, BOX_DEPTHS);
-  assertSize('ksize', ksize);
-  assertAnchor('anchor', anchor, ksize);
+  const size = assertSize('ksize', ksize);
+  const [ax, ay] = assertAnchor('anchor', anchor, size);
   if (typeof normalize !== 'boolean') throw invalidParameter('normalize', 'a boolean', normalize, 'type');
   assertBorder('borderType', borderType, ['BORDER_CONSTANT', 'BORDER_REPLICATE', 'BORDER_REFLECT', 'BORDER_WRAP', 'BORDER_REFLECT_101']);
   const c = cv();
   return callInto('boxFilter', dst, (out) =>
-    c.boxFilter(src, out, ddepth, new c.Size(ksize[0], ksize[1]), new c.Point(anchor[0], anchor[1]), normalize, borderType),
+    c.boxFilter(src, out, ddepth, new c.Size(size[0], size[1]), new c.Point(ax, ay), normalize, borderType),
   );
 }

@@ -1,4 +1,4 @@
-import { assertNumber } from '../errors.js';
+import { assertKnownKeys, assertNumber, optionKeys } from '../errors.js';
 import { callInto } from './output.js';
 import type { Mat } from './runtime.js';
 import { assertDepthOrKeep, assertMat } from './validate.js';
@@ -25,6 +25,8 @@ export interface ConvertToOptions {
   dst?: Mat;
 }
 
+const KEYS = optionKeys<ConvertToOptions>({ rtype: 1, alpha: 1, beta: 1, dst: 1 });
+
 /**
  * Convert to another depth with optional scaling, as C++ `src.convertTo(dst,
  * rtype, alpha, beta)`: `alpha * src + beta`, rounded to nearest (ties to
@@ -37,6 +39,7 @@ export interface ConvertToOptions {
  *   or `beta`; OpenCVError if OpenCV fails.
  */
 export function convertTo(src: Mat, options: ConvertToOptions = {}): Mat {
+  assertKnownKeys('convertTo', options, KEYS);
   const { rtype = -1, alpha = 1, beta = 0, dst } = options;
   assertMat('src', src);
   assertDepthOrKeep('rtype', rtype);

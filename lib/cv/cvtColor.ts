@@ -1,7 +1,8 @@
-import { invalidParameter } from '../errors.js';
+import { assertKnownKeys, invalidParameter, optionKeys } from '../errors.js';
 import { callInto } from './output.js';
 import { cv, type Mat } from './runtime.js';
-import { assertDepth, assertMat, constant, typeName, type ConstantName, type Depth } from './validate.js';
+import { channelOrderOf, forgetChannelOrder } from './order.js';
+import { assertDepth, assertMat, constant, invalidReceived, typeName, type ConstantName, type Depth } from './validate.js';
 
 /** Options of {@link cvtColor}. */
 export interface CvtColorOptions {
@@ -29,18 +30,27 @@ const CONVERSIONS: ReadonlyArray<readonly [ConstantName, number, readonly Depth[
   ['COLOR_BGR2Lab', 3, NOT_16U], ['COLOR_RGB2Lab', 3, NOT_16U], ['COLOR_Lab2BGR', 3, NOT_16U], ['COLOR_Lab2RGB', 3, NOT_16U],
 ];
 
+const KEYS = optionKeys<CvtColorOptions>({ code: 1, dst: 1 });
+
 /**
  * Convert between colour spaces, as `cv2.cvtColor(src, code)`. CV_8U results
  * are rounded (gray = 0.299 R + 0.587 G + 0.114 B).
+ *
+ * Images of this library are RGB where cv2's are BGR. A Mat that
+ * {@link matFromImage} made from an RGB image (its default) is refused by a
+ * `COLOR_BGR*` code that reads colours (to GRAY, YCrCb, HSV or Lab) and
+ * vice versa for `{ order: 'bgr' }`, with a TypeError naming both fixes;
+ * other Mats carry no order and are taken as the code says.
  *
  * @param src - CV_8U, CV_16U or CV_32F (HSV and Lab: CV_8U or CV_32F), with
  *   the channel count the conversion reads.
  * @param options - See {@link CvtColorOptions}; `code` is required.
  * @returns The converted Mat (`options.dst` if given); caller deletes.
  * @throws RangeError for an unsupported `code`; TypeError for a `src` of the
- *   wrong channel count or depth; OpenCVError if OpenCV fails.
+ *   wrong channel count, depth or channel order, or an unknown option; OpenCVError if OpenCV fails.
  */
 export function cvtColor(src: Mat, options: CvtColorOptions): Mat {
+  assertKnownKeys('cvtColor', options, KEYS);
   const { code, dst } = options;
   assertMat('src', src);
   const conversion = CONVERSIONS.find(([name]) => constant(name) === code);
@@ -48,6 +58,23 @@ export function cvtColor(src: Mat, options: CvtColorOptions): Mat {
   const [name, channels, depths] = conversion;
   if (src.channels() !== channels) throw invalidParameter('src', `a ${channels}-channel Mat for ${name}`, typeName(src), 'type');
   assertDepth('src', src, depths);
+  assertOrder(src, name);
   const c = cv();
-  return callInto('cvtColor', dst, (out) => c.cvtColor(src, out, code));
+  const out = callInto('cvtColor', dst, (into) => c.cvtColor(src, into, code));
+  forgetChannelOrder(out);
+  return out;
+}
+
+/**
+ * Refuse a conversion that reads colours (to gray, YCrCb, HSV or Lab) in one
+ * channel order from a Mat that {@link matFromImage} filled in the other.
+ */
+function assertOrder(src: Mat, name: ConstantName): void {
+  const match = /^COLOR_(BGR|RGB)A?2(GRAY|YCrCb|HSV|Lab)$/.exec(name);
+  const order = channelOrderOf(src);
+  if (!match || order === undefined || match[1].toLowerCase() === order) return;
+  const fixed = name.replace(match[1], order.toUpperCase());
+  const fix = order === 'rgb' ? `use ${fixed}, or make the Mat with matFromImage(image, { order: 'bgr' }) for cv2's BGR order` : `use ${fixed}`;
+  const article = (o: string) => (o === 'RGB' ? 'an RGB' : 'a BGR');
+  throw invalidReceived('src', `${article(match[1])} Mat (${name} reads ${match[1]})`, `${article(order.toUpperCase())} Mat from matFromImage (${fix})`, src);
 }

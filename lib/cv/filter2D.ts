@@ -1,4 +1,4 @@
-import { assertNumber, invalidParameter } from '../errors.js';
+import { assertKnownKeys, assertNumber, invalidParameter, optionKeys } from '../errors.js';
 import { callInto } from './output.js';
 import { cv, type Mat } from './runtime.js';
 import { deleteMat, newMat } from './scope.js';
@@ -13,7 +13,6 @@ import {
   constant,
   typeName,
   type Point,
-  type Size,
 } from './validate.js';
 
 /** Options of {@link filter2D}. */
@@ -50,6 +49,8 @@ export interface Filter2DOptions {
   dst?: Mat;
 }
 
+const KEYS = optionKeys<Filter2DOptions>({ ddepth: 1, kernel: 1, anchor: 1, delta: 1, borderType: 1, dst: 1 });
+
 /**
  * Correlate an image with a kernel, as `cv2.filter2D(src, ddepth, kernel,
  * anchor=anchor, delta=delta, borderType=borderType)`. Each channel is
@@ -63,18 +64,19 @@ export interface Filter2DOptions {
  *   anchor outside the kernel or a bad border; OpenCVError if OpenCV fails.
  */
 export function filter2D(src: Mat, options: Filter2DOptions): Mat {
+  assertKnownKeys('filter2D', options, KEYS);
   const { kernel, ddepth = -1, anchor = [-1, -1], delta = 0, borderType = constant('BORDER_REFLECT_101'), dst } = options;
   assertMat('src', src);
   assertDdepth('ddepth', ddepth, src, LINEAR_FILTER_DEPTHS);
   const ksize = assertKernel(kernel);
-  assertAnchor('anchor', anchor, ksize);
+  const [ax, ay] = assertAnchor('anchor', anchor, ksize);
   assertNumber('delta', delta);
   assertBorder('borderType', borderType, FILTER_BORDERS);
   const c = cv();
   const kernelMat = kernel instanceof c.Mat ? kernel : matFromRows(kernel);
   try {
     return callInto('filter2D', dst, (out) =>
-      c.filter2D(src, out, ddepth, kernelMat, new c.Point(anchor[0], anchor[1]), delta, borderType),
+      c.filter2D(src, out, ddepth, kernelMat, new c.Point(ax, ay), delta, borderType),
     );
   } finally {
     if (kernelMat !== kernel) deleteMat(kernelMat);
@@ -82,7 +84,7 @@ export function filter2D(src: Mat, options: Filter2DOptions): Mat {
 }
 
 /** Check a kernel given as rows of numbers or as a Mat; returns its `[width, height]`. */
-function assertKernel(kernel: unknown): Size {
+function assertKernel(kernel: unknown): readonly [number, number] {
   if (kernel instanceof cv().Mat) {
     assertMat('kernel', kernel);
     assertDepth('kernel', kernel, ['CV_32F', 'CV_64F']);

@@ -1,4 +1,4 @@
-import { assertOdd, invalidParameter } from '../errors.js';
+import { assertKnownKeys, assertOdd, invalidParameter, optionKeys } from '../errors.js';
 import { callInto } from './output.js';
 import { cv, type Mat } from './runtime.js';
 import { assertDepth, assertMat } from './validate.js';
@@ -15,6 +15,8 @@ export interface MedianBlurOptions {
   dst?: Mat;
 }
 
+const KEYS = optionKeys<MedianBlurOptions>({ ksize: 1, dst: 1 });
+
 /**
  * Median filter, as `cv2.medianBlur(src, ksize)`; the border is replicated.
  *
@@ -26,6 +28,7 @@ export interface MedianBlurOptions {
  *   size; OpenCVError if OpenCV fails.
  */
 export function medianBlur(src: Mat, options: MedianBlurOptions = {}): Mat {
+  assertKnownKeys('medianBlur', options, KEYS);
   const { ksize = 3, dst } = options;
   assertOdd('ksize', ksize, 3);
   assertMat('src', src);

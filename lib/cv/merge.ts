@@ -1,4 +1,4 @@
-import { invalidParameter } from '../errors.js';
+import { assertKnownKeys, invalidParameter, optionKeys } from '../errors.js';
 import type * as OpenCV from '@techstark/opencv-js';
 import { callInto } from './output.js';
 import { cv, type Mat } from './runtime.js';
@@ -13,6 +13,8 @@ export interface MergeOptions {
 /** CV_CN_MAX of OpenCV 5, which OpenCV.js does not export. */
 const MAX_CHANNELS = 128;
 
+const KEYS = optionKeys<MergeOptions>({ dst: 1 });
+
 /**
  * Merge Mats into one multi-channel Mat, as `cv2.merge(mv)`: the channels of
  * each, in order.
@@ -24,6 +26,7 @@ const MAX_CHANNELS = 128;
  *   depths; RangeError for more than 128 channels; OpenCVError if OpenCV fails.
  */
 export function merge(mv: readonly Mat[], options: MergeOptions = {}): Mat {
+  assertKnownKeys('merge', options, KEYS);
   const { dst } = options;
   if (!Array.isArray(mv) || mv.length === 0) throw invalidParameter('mv', 'a non-empty array of Mats', mv, 'type');
   mv.forEach((mat, i) => assertMat(`mv[${i}]`, mat));

@@ -1,4 +1,4 @@
-import { assertNumber } from '../errors.js';
+import { assertKnownKeys, assertNumber, optionKeys } from '../errors.js';
 import { callInto } from './output.js';
 import { cv, type Mat } from './runtime.js';
 import { assertOperands } from './validate.js';
@@ -20,6 +20,8 @@ export interface MultiplyOptions {
   dst?: Mat;
 }
 
+const KEYS = optionKeys<MultiplyOptions>({ scale: 1, dtype: 1, dst: 1 });
+
 /**
  * Per-element `scale * src1 * src2`, rounded and saturated to the result's
  * depth, as `cv2.multiply(src1, src2, scale=scale, dtype=dtype)`.
@@ -32,6 +34,7 @@ export interface MultiplyOptions {
  *   `scale` or `dtype`; OpenCVError if OpenCV fails.
  */
 export function multiply(src1: Mat, src2: Mat, options: MultiplyOptions = {}): Mat {
+  assertKnownKeys('multiply', options, KEYS);
   const { scale = 1, dtype = -1, dst } = options;
   assertOperands(src1, src2, dtype);
   assertNumber('scale', scale);

@@ -1,4 +1,4 @@
-import { invalidParameter } from '../errors.js';
+import { assertKnownKeys, invalidParameter, optionKeys } from '../errors.js';
 import { callInto } from './output.js';
 import { cv, type Mat } from './runtime.js';
 import { IMAGE_DEPTHS, assertBorder, assertDepth, assertMat, assertSize, constant, type Size } from './validate.js';
@@ -20,6 +20,8 @@ export interface PyrDownOptions {
   dst?: Mat;
 }
 
+const KEYS = optionKeys<PyrDownOptions>({ dstsize: 1, borderType: 1, dst: 1 });
+
 /**
  * One step down a Gaussian pyramid, as `cv2.pyrDown(src, dstsize=dstsize,
  * borderType=borderType)`: blur with the 5x5 kernel `[1 4 6 4 1]^T [1 4 6 4 1] / 256`,
@@ -32,6 +34,7 @@ export interface PyrDownOptions {
  *   about half the source's, or a bad border; OpenCVError if OpenCV fails.
  */
 export function pyrDown(src: Mat, options: PyrDownOptions = {}): Mat {
+  assertKnownKeys('pyrDown', options, KEYS);
   const { dstsize, borderType = constant('BORDER_REFLECT_101'), dst } = options;
   assertMat('src', src);
   assertDepth('src', src, IMAGE_DEPTHS);

@@ -1,4 +1,4 @@
-import { invalidParameter } from '../errors.js';
+import { assertKnownKeys, invalidParameter, optionKeys } from '../errors.js';
 import { callInto } from './output.js';
 import { cv, type Mat } from './runtime.js';
 import { IMAGE_DEPTHS, assertDepth, assertMat, assertSize, type Size } from './validate.js';
@@ -15,6 +15,8 @@ export interface PyrUpOptions {
   dst?: Mat;
 }
 
+const KEYS = optionKeys<PyrUpOptions>({ dstsize: 1, dst: 1 });
+
 /**
  * One step up a Gaussian pyramid, as `cv2.pyrUp(src, dstsize=dstsize)`:
  * upsample by inserting zeros, then blur with 4 times the pyrDown kernel. The
@@ -27,6 +29,7 @@ export interface PyrUpOptions {
  *   OpenCV rejects; OpenCVError if OpenCV fails.
  */
 export function pyrUp(src: Mat, options: PyrUpOptions = {}): Mat {
+  assertKnownKeys('pyrUp', options, KEYS);
   const { dstsize, dst } = options;
   assertMat('src', src);
   assertDepth('src', src, IMAGE_DEPTHS);

@@ -1,4 +1,4 @@
-import { assertNumber, invalidParameter } from '../errors.js';
+import { assertKnownKeys, assertNumber, invalidParameter, optionKeys } from '../errors.js';
 import { callInto } from './output.js';
 import { cv, type Mat } from './runtime.js';
 import { assertConstant, assertMat, assertSize, constant, depthName, type ConstantName, type Size } from './validate.js';
@@ -38,6 +38,8 @@ const INTERPOLATIONS: readonly ConstantName[] = [
 ];
 const INTEGER_INTERPOLATIONS: readonly ConstantName[] = ['INTER_NEAREST', 'INTER_LINEAR_EXACT', 'INTER_NEAREST_EXACT'];
 
+const KEYS = optionKeys<ResizeOptions>({ dsize: 1, fx: 1, fy: 1, interpolation: 1, dst: 1 });
+
 /**
  * Resize an image, as `cv2.resize(src, dsize, fx=fx, fy=fy,
  * interpolation=interpolation)`. With `dsize` `[0, 0]` the size is
@@ -51,6 +53,7 @@ const INTEGER_INTERPOLATIONS: readonly ConstantName[] = ['INTER_NEAREST', 'INTER
  *   interpolation OpenCV cannot apply to the depth; OpenCVError if OpenCV fails.
  */
 export function resize(src: Mat, options: ResizeOptions = {}): Mat {
+  assertKnownKeys('resize', options, KEYS);
   const { dsize = [0, 0], fx = 0, fy = 0, interpolation = constant('INTER_LINEAR'), dst } = options;
   assertMat('src', src);
   const [width, height] = assertSize('dsize', dsize, 0);

@@ -1,4 +1,4 @@
-import { assertNumber, invalidParameter } from '../errors.js';
+import { assertKnownKeys, assertNumber, invalidParameter, optionKeys } from '../errors.js';
 import { callInto } from './output.js';
 import { cv, type Mat } from './runtime.js';
 import { IMAGE_DEPTHS, assertDepth, assertMat, constant, typeName, type ConstantName } from './validate.js';
@@ -30,6 +30,8 @@ export interface ThresholdResult {
 
 const BASE_TYPES: readonly ConstantName[] = ['THRESH_BINARY', 'THRESH_BINARY_INV', 'THRESH_TRUNC', 'THRESH_TOZERO', 'THRESH_TOZERO_INV'];
 
+const KEYS = optionKeys<ThresholdOptions>({ thresh: 1, maxval: 1, type: 1, dst: 1 });
+
 /**
  * Fixed-level threshold, as `retval, dst = cv2.threshold(src, thresh, maxval, type)`.
  *
@@ -42,6 +44,7 @@ const BASE_TYPES: readonly ConstantName[] = ['THRESH_BINARY', 'THRESH_BINARY_INV
  *   OpenCVError if OpenCV fails.
  */
 export function threshold(src: Mat, options: ThresholdOptions): ThresholdResult {
+  assertKnownKeys('threshold', options, KEYS);
   const { thresh, maxval, type = constant('THRESH_BINARY'), dst } = options;
   assertMat('src', src);
   assertDepth('src', src, IMAGE_DEPTHS);

@@ -11,11 +11,31 @@
 import { assertInteger, invalidParameter } from '../errors.js';
 import { cv, type CV, type Mat } from './runtime.js';
 
-/** A size as cv2 takes it: `(width, height)`. */
-export type Size = readonly [width: number, height: number];
+/**
+ * A size: `[width, height]` as cv2 takes it (`(width, height)`), or a
+ * `cv.Size` / `{ width, height }` object as OpenCV.js takes it.
+ */
+export type Size =
+  | readonly [width: number, height: number]
+  | {
+      /** Width in pixels. */
+      readonly width: number;
+      /** Height in pixels. */
+      readonly height: number;
+    };
 
-/** A point as cv2 takes it: `(x, y)`. */
-export type Point = readonly [x: number, y: number];
+/**
+ * A point: `[x, y]` as cv2 takes it (`(x, y)`), or a `cv.Point` /
+ * `{ x, y }` object as OpenCV.js takes it.
+ */
+export type Point =
+  | readonly [x: number, y: number]
+  | {
+      /** Column. */
+      readonly x: number;
+      /** Row. */
+      readonly y: number;
+    };
 
 /**
  * The name of an OpenCV.js constant (`BORDER_REFLECT_101`). INTER_NEAREST_EXACT
@@ -73,6 +93,22 @@ function list(items: readonly string[]): string {
 }
 
 /**
+ * The `TypeError` of {@link invalidParameter}, with the received value worded
+ * by the caller (`a deleted Mat`) rather than described from its type.
+ *
+ * @param name - The parameter's name.
+ * @param expected - What was expected, as a noun phrase.
+ * @param received - What was received, as a noun phrase.
+ * @param value - The value received.
+ * @returns The error to throw.
+ */
+export function invalidReceived(name: string, expected: string, received: string, value: unknown): TypeError | RangeError {
+  const error = invalidParameter(name, expected, value, 'type');
+  error.message = `Expected ${expected} for ${name} but received ${received}`;
+  return error;
+}
+
+/**
  * Check that `value` is a Mat of the loaded OpenCV.js, not deleted, and not
  * empty unless `allowEmpty`.
  *
@@ -80,7 +116,7 @@ function list(items: readonly string[]): string {
  */
 export function assertMat(name: string, value: unknown, allowEmpty = false): asserts value is Mat {
   if (!(value instanceof cv().Mat)) throw invalidParameter(name, 'a Mat', value, 'type');
-  if (value.isDeleted()) throw invalidParameter(name, 'a Mat that is not deleted', 'a deleted Mat', 'type');
+  if (value.isDeleted()) throw invalidReceived(name, 'a Mat', 'a deleted Mat (call clone() before delete(), or keep it alive)', value);
   if (!allowEmpty && value.empty()) throw invalidParameter(name, 'a non-empty Mat', 'an empty Mat', 'type');
 }
 
@@ -120,29 +156,54 @@ export function assertDepthOrKeep(name: string, value: unknown): void {
 }
 
 /**
- * Check that `value` is a `[width, height]` pair of integers of at least `min`.
+ * The two numbers of a pair given as an array or as an object with the two
+ * named fields (`cv.Size`, `cv.Point`, a plain object); `undefined` otherwise.
+ */
+function pairOf(value: unknown, a: string, b: string): readonly [unknown, unknown] | undefined {
+  if (Array.isArray(value)) return value.length === 2 ? [value[0], value[1]] : undefined;
+  if (typeof value === 'object' && value !== null && a in value && b in value) {
+    return [(value as Record<string, unknown>)[a], (value as Record<string, unknown>)[b]];
+  }
+  return undefined;
+}
+
+/**
+ * Check that `value` is a size whose width and height are integers of at
+ * least `min`: a `[width, height]` pair, a `cv.Size` or a `{ width, height }`.
  *
- * @returns The pair.
+ * @returns The size as a `[width, height]` pair.
  * @throws TypeError when it is not a pair of numbers; RangeError for a value below `min`.
  */
-export function assertSize(name: string, value: unknown, min = 1): Size {
-  if (!Array.isArray(value) || value.length !== 2) throw invalidParameter(name, 'a [width, height] pair', value, 'type');
-  assertInteger(`${name}[0]`, value[0], min);
-  assertInteger(`${name}[1]`, value[1], min);
-  return value as unknown as Size;
+export function assertSize(name: string, value: unknown, min = 1): readonly [width: number, height: number] {
+  const pair = assertSizeShape(name, value);
+  return [assertInteger(`${name}[0]`, pair[0], min), assertInteger(`${name}[1]`, pair[1], min)];
+}
+
+/**
+ * Check that `value` has the shape of a size (`[width, height]`, `cv.Size`,
+ * `{ width, height }`), without checking the numbers.
+ *
+ * @returns Its two values, width first.
+ * @throws TypeError otherwise.
+ */
+export function assertSizeShape(name: string, value: unknown): readonly [unknown, unknown] {
+  const pair = pairOf(value, 'width', 'height');
+  if (!pair) throw invalidParameter(name, 'a [width, height] pair or a cv.Size', value, 'type');
+  return pair;
 }
 
 /**
  * Check that an anchor lies in a kernel of `ksize`: each coordinate -1 (the
- * centre) or an index into the kernel.
+ * centre) or an index into the kernel. It may be an `[x, y]` pair, a
+ * `cv.Point` or an `{ x, y }`.
  *
+ * @returns The anchor as an `[x, y]` pair.
  * @throws TypeError when it is not a pair of numbers; RangeError when it lies outside.
  */
-export function assertAnchor(name: string, value: unknown, ksize: Size): Point {
-  if (!Array.isArray(value) || value.length !== 2) throw invalidParameter(name, 'an [x, y] pair', value, 'type');
-  assertInteger(`${name}[0]`, value[0], -1, ksize[0] - 1);
-  assertInteger(`${name}[1]`, value[1], -1, ksize[1] - 1);
-  return value as unknown as Point;
+export function assertAnchor(name: string, value: unknown, ksize: readonly [number, number]): readonly [x: number, y: number] {
+  const pair = pairOf(value, 'x', 'y');
+  if (!pair) throw invalidParameter(name, 'an [x, y] pair or a cv.Point', value, 'type');
+  return [assertInteger(`${name}[0]`, pair[0], -1, ksize[0] - 1), assertInteger(`${name}[1]`, pair[1], -1, ksize[1] - 1)];
 }
 
 /**

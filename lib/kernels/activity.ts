@@ -13,9 +13,9 @@ export type ChannelSelection = number | 'all';
 
 /** The activity stencils. */
 export const Stencil = {
-  /** `|X*h| + |X*h^T|`, `h = [-1, 2, -1]` (SPEC 1.1). */
+  /** `|X*h| + |X*h^T|`, `h = [-1, 2, -1]` (DIFFERENCES.md 1.1). */
   SECOND_DIFFERENCE: 'second-difference',
-  /** `|X * [[0,1,0],[1,-4,1],[0,1,0]]|` (SPEC 1.3). */
+  /** `|X * [[0,1,0],[1,-4,1],[0,1,0]]|` (DIFFERENCES.md 1.3). */
   LAPLACE: 'laplace',
 } as const;
 export type Stencil = (typeof Stencil)[keyof typeof Stencil];
@@ -36,8 +36,8 @@ function neighbourOffsets(len: number, stride: number): [Int32Array, Int32Array]
 
 /**
  * A stencil's response per pixel, summed over the selected channels:
- * `second-difference` is the activity of SPEC 1.1, `|X*h| + |X*h^T|` with
- * `h = [-1, 2, -1]`; `laplace` is `|X * [[0,1,0],[1,-4,1],[0,1,0]]|` (SPEC 1.3
+ * `second-difference` is the activity of DIFFERENCES.md 1.1, `|X*h| + |X*h^T|` with
+ * `h = [-1, 2, -1]`; `laplace` is `|X * [[0,1,0],[1,-4,1],[0,1,0]]|` (DIFFERENCES.md 1.3
  * with fix B4). Both with BORDER_REFLECT_101.
  *
  * @param src - The image.

@@ -20,7 +20,7 @@ function sigmoidTable(beta: number): Float64Array {
 }
 
 /**
- * The soft mask of SPEC 1.2: `1 / (1 + exp(-beta * clip(back - front, -50, 50)))`.
+ * The soft mask of DIFFERENCES.md 1.2: `1 / (1 + exp(-beta * clip(back - front, -50, 50)))`.
  * Interpolated from a table (error below 1e-7 for beta up to 1; exact
  * `Math.exp` beyond), which is four times faster than `Math.exp` per pixel.
  *
@@ -52,7 +52,7 @@ export function sigmoidMask(back: Float32Array, front: Float32Array, beta: numbe
 }
 
 /**
- * The hard mask of SPEC 1.4: 1 where `|back| > |front|`, else 0.
+ * The hard mask of DIFFERENCES.md 1.4: 1 where `|back| > |front|`, else 0.
  *
  * @param back - Focus measure of the back frame.
  * @param front - Focus measure of the front frame.

@@ -1,3 +1,4 @@
+import { assertKnownKeys } from '../errors.js';
 import { serialExecutor } from '../parallel/executor.js';
 import { activityMeasure } from './measures.js';
 import { resolveStrategyOptions, type StrategyOptions } from './options.js';
@@ -7,7 +8,7 @@ import { Method, type Strategy } from './strategy.js';
 export type GradientStrategyOptions = Pick<StrategyOptions, 'beta' | 'smoothKernel'>;
 
 /**
- * Gradient-based blending, the original's main method (`reconstr`, SPEC 1.2):
+ * Gradient-based blending, the original's main method (`reconstr`, DIFFERENCES.md 1.2):
  * the mask is `sigmoid(beta * clip(SB - SF, -50, 50))` where `SX` is the
  * box-summed second-difference activity of frame X, summed over channels.
  *
@@ -16,6 +17,7 @@ export type GradientStrategyOptions = Pick<StrategyOptions, 'beta' | 'smoothKern
  * @throws TypeError, RangeError for a bad option.
  */
 export function gradientStrategy(options: GradientStrategyOptions = {}): Strategy {
+  assertKnownKeys('gradientStrategy', options, ['beta', 'smoothKernel', 'medianSizes']);
   const { beta, smoothKernel } = resolveStrategyOptions(options);
   return {
     method: Method.GRADIENT,

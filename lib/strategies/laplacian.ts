@@ -2,7 +2,7 @@ import { GaussianBlur } from '../cv/GaussianBlur.js';
 import { matFromImage } from '../cv/convert.js';
 import { loadOpenCV } from '../cv/runtime.js';
 import { MatScope } from '../cv/scope.js';
-import { assertNumber } from '../errors.js';
+import { assertKnownKeys, assertNumber } from '../errors.js';
 import { serialExecutor } from '../parallel/executor.js';
 import { laplaceMeasure } from './measures.js';
 import { resolveStrategyOptions, type StrategyOptions } from './options.js';
@@ -18,7 +18,7 @@ export interface LaplacianStrategyOptions extends Pick<StrategyOptions, 'beta' |
 }
 
 /**
- * Laplacian filter-based blending (`reconstr_old`, SPEC 1.3, with fix B4):
+ * Laplacian filter-based blending (`reconstr_old`, DIFFERENCES.md 1.3, with fix B4):
  * the sigmoid mask of the gradient method computed on absolute Laplace-kernel
  * responses, then smoothed with `GaussianBlur(mask, (0, 0), sigma)`.
  * Needs OpenCV.js loaded (`await loadOpenCV()`).
@@ -28,6 +28,7 @@ export interface LaplacianStrategyOptions extends Pick<StrategyOptions, 'beta' |
  * @throws TypeError, RangeError for a bad option.
  */
 export function laplacianStrategy(options: LaplacianStrategyOptions = {}): Strategy {
+  assertKnownKeys('laplacianStrategy', options, ['beta', 'smoothKernel', 'medianSizes', 'sigma']);
   const { beta, smoothKernel } = resolveStrategyOptions(options);
   const { sigma = 3 } = options;
   assertNumber('sigma', sigma, 0.01, 1000);

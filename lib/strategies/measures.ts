@@ -1,6 +1,6 @@
 /**
  * The focus measures the methods share: activity maps box-summed over a
- * `k x k` window (SPEC 1.2 to 1.4).
+ * `k x k` window (DIFFERENCES.md 1.2 to 1.4).
  */
 import type { FloatImage } from '../image.js';
 import { Stencil, type ChannelSelection } from '../kernels/activity.js';
@@ -13,7 +13,7 @@ function boxedActivity(stencil: Stencil, k: number): Measure['compute'] {
 }
 
 /**
- * Second-difference activity (SPEC 1.1) box-summed over `k x k`: the measure
+ * Second-difference activity (DIFFERENCES.md 1.1) box-summed over `k x k`: the measure
  * of the gradient and median methods.
  *
  * @param k - Odd window size (the original's smoothing kernel, 3).

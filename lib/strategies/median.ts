@@ -1,3 +1,4 @@
+import { assertKnownKeys } from '../errors.js';
 import { serialExecutor } from '../parallel/executor.js';
 import { activityMeasure } from './measures.js';
 import { resolveStrategyOptions, type StrategyOptions } from './options.js';
@@ -7,7 +8,7 @@ import { Method, type Strategy } from './strategy.js';
 export type MedianStrategyOptions = Pick<StrategyOptions, 'smoothKernel' | 'medianSizes'>;
 
 /**
- * Explicit mask with median filtering (`reconstr_new`, SPEC 1.4, with fix B1):
+ * Explicit mask with median filtering (`reconstr_new`, DIFFERENCES.md 1.4, with fix B1):
  * 1 where the back frame's box-summed activity is larger, then a median filter
  * of the level's size; the mask stays 0/1, so the method really blends.
  *
@@ -16,6 +17,7 @@ export type MedianStrategyOptions = Pick<StrategyOptions, 'smoothKernel' | 'medi
  * @throws TypeError, RangeError for a bad option.
  */
 export function medianStrategy(options: MedianStrategyOptions = {}): Strategy {
+  assertKnownKeys('medianStrategy', options, ['beta', 'smoothKernel', 'medianSizes']);
   const { smoothKernel, medianSizes } = resolveStrategyOptions(options);
   return {
     method: Method.MEDIAN,

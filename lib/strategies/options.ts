@@ -1,5 +1,5 @@
 /**
- * The knobs of the methods (SPEC section 4), their defaults (the original's),
+ * The knobs of the methods (DIFFERENCES.md section 4), their defaults (the original's),
  * and their validation.
  */
 import { assertNumber, assertOdd, invalidParameter } from '../errors.js';

@@ -16,11 +16,11 @@ import type { Executor } from '../parallel/executor.js';
 
 /** The reconstruction methods. */
 export const Method = {
-  /** SPEC 1.2: soft sigmoid mask of second-difference activity (`reconstr`). */
+  /** DIFFERENCES.md 1.2: soft sigmoid mask of second-difference activity (`reconstr`). */
   GRADIENT: 'gradient',
-  /** SPEC 1.3: soft mask of Laplace-kernel activity, smoothed by a Gaussian (`reconstr_old`, fix B4). */
+  /** DIFFERENCES.md 1.3: soft mask of Laplace-kernel activity, smoothed by a Gaussian (`reconstr_old`, fix B4). */
   LAPLACIAN: 'laplacian',
-  /** SPEC 1.4: hard mask of the sharper frame, median-filtered (`reconstr_new`, fix B1). */
+  /** DIFFERENCES.md 1.4: hard mask of the sharper frame, median-filtered (`reconstr_new`, fix B1). */
   MEDIAN: 'median',
 } as const;
 export type Method = (typeof Method)[keyof typeof Method];

@@ -18,7 +18,7 @@ function gaussian(size: number, sigma: number): number[] {
 
 const plane: Plane = { width: 30, height: 20, data: randomValues(600, 6, 0, 255) };
 
-test('ksize [0, 0], sigma 3 (SPEC 1.3) on CV_32F: a 25-tap Gaussian (8 sigma + 1), BORDER_REFLECT_101', () => {
+test('ksize [0, 0], sigma 3 (DIFFERENCES.md 1.3) on CV_32F: a 25-tap Gaussian (8 sigma + 1), BORDER_REFLECT_101', () => {
   const src = matOfPlane(plane);
   const out = GaussianBlur(src, { sigmaX: 3 });
   try {
@@ -82,7 +82,7 @@ test('rejects what OpenCV would, with exact messages', () => {
       [() => GaussianBlur(src, { ksize: [4, 3] }), 'RangeError', 'Expected 0 or an odd integer of at least 1 for ksize[0] but received 4 (number)'],
       [() => GaussianBlur(src, { ksize: [3, -1] }), 'RangeError', 'Expected 0 or an odd integer of at least 1 for ksize[1] but received -1 (number)'],
       [() => GaussianBlur(src, { ksize: [3, 0] }), 'RangeError', 'Expected a positive number (or a positive sigmaX) when ksize[1] is 0 for sigmaY but received 0 (number)'],
-      [() => GaussianBlur(src, { ksize: 3 as never }), 'TypeError', 'Expected a [width, height] pair for ksize but received 3 (number)'],
+      [() => GaussianBlur(src, { ksize: 3 as never }), 'TypeError', 'Expected a [width, height] pair or a cv.Size for ksize but received 3 (number)'],
       [() => GaussianBlur(src, { sigmaX: -Infinity }), 'RangeError', 'Expected a finite number for sigmaX but received -Infinity (number)'],
       [() => GaussianBlur(ints, { sigmaX: 1 }), 'TypeError', 'Expected a CV_8U, CV_16U, CV_16S, CV_32F or CV_64F Mat for src but received "CV_32SC1" (string)'],
       [() => GaussianBlur(src, { sigmaX: 1, borderType: c.BORDER_WRAP }), 'RangeError', 'Expected one of BORDER_CONSTANT, BORDER_REPLICATE, BORDER_REFLECT, BORDER_REFLECT_101 (optionally | BORDER_ISOLATED) for borderType but received 3 (number)'],

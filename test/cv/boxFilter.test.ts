@@ -11,7 +11,7 @@ test.before(async () => {
 
 const ones = planeOf(5, 4, () => 1);
 
-test('unnormalised 3x3 of ones is 9 everywhere with BORDER_REFLECT_101 (SPEC 1.2 box sum)', () => {
+test('unnormalised 3x3 of ones is 9 everywhere with BORDER_REFLECT_101 (DIFFERENCES.md 1.2 box sum)', () => {
   const src = matOfPlane(ones);
   const out = boxFilter(src, { normalize: false });
   try {
@@ -74,7 +74,7 @@ test('rejects what OpenCV would, with exact messages', () => {
       [() => boxFilter(src, { ddepth: c.CV_32S }), 'RangeError', 'Expected -1, CV_8U, CV_16U, CV_16S, CV_32F or CV_64F for a CV_32F src for ddepth but received 4 (number)'],
       [() => boxFilter(bytes), 'TypeError', 'Expected a CV_8U, CV_16U, CV_16S, CV_32S, CV_32F or CV_64F Mat for src but received "CV_8SC1" (string)'],
       [() => boxFilter(src, { ksize: [0, 3] }), 'RangeError', 'Expected an integer of at least 1 for ksize[0] but received 0 (number)'],
-      [() => boxFilter(src, { ksize: [3] as never }), 'TypeError', 'Expected a [width, height] pair for ksize but received an array of length 1'],
+      [() => boxFilter(src, { ksize: [3] as never }), 'TypeError', 'Expected a [width, height] pair or a cv.Size for ksize but received an array of length 1'],
       [() => boxFilter(src, { anchor: [-2, 0] }), 'RangeError', 'Expected an integer from -1 to 2 for anchor[0] but received -2 (number)'],
       [() => boxFilter(src, { normalize: 'yes' as never }), 'TypeError', 'Expected a boolean for normalize but received "yes" (string)'],
       [() => boxFilter(src, { borderType: c.BORDER_TRANSPARENT }), 'RangeError', 'Expected one of BORDER_CONSTANT, BORDER_REPLICATE, BORDER_REFLECT, BORDER_WRAP, BORDER_REFLECT_101 (optionally | BORDER_ISOLATED) for borderType but received 5 (number)'],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'uvu';
 import type { FloatImage, Image } from '../../lib/image.js';
-import { cv, deleteMat, floatImageFromMat, imageFromMat, liveMatCount, loadOpenCV, matFromImage, newMat } from '../../lib/cv/index.js';
+import { channelOrderOf, cv, deleteMat, floatImageFromMat, imageFromMat, liveMatCount, loadOpenCV, matFromImage, newMat, split } from '../../lib/cv/index.js';
 import { randomValues } from './support.js';
 
 let live = 0;
@@ -85,6 +85,68 @@ test('rejects bad channel counts and depths with exact messages', () => {
   } finally {
     deleteMat(bytes);
     deleteMat(float);
+  }
+});
+
+test("order 'bgr' lays the Mat out as cv2.imread would (blue first) and imageFromMat turns it back to RGB", () => {
+  for (const bits of [8, 16] as const) {
+    const input = image(3, bits);
+    const mat = matFromImage(input, { order: 'bgr' });
+    const planes = split(mat);
+    try {
+      // Pixel p's blue (RGB index 2) is the Mat's channel 0, its red channel 2.
+      for (const [k, from] of [[0, 2], [1, 1], [2, 0]]) {
+        assert.deepEqual(Array.from(bits === 8 ? planes[k].data : planes[k].data16U), Array.from(input.data.filter((_, i) => i % 3 === from)), `${bits}-bit channel ${k}`);
+      }
+      assert.equal(channelOrderOf(mat), 'bgr');
+      assert.deepEqual(imageFromMat(mat, { order: 'bgr' }), input);
+      const swapped = imageFromMat(mat);
+      assert.deepEqual(Array.from(swapped.data.slice(0, 3)), [input.data[2], input.data[1], input.data[0]]);
+    } finally {
+      planes.forEach(deleteMat);
+      deleteMat(mat);
+    }
+  }
+  // Four float channels: RGBA becomes BGRA, and back.
+  const rgba: FloatImage = { width: 2, height: 1, channels: 4, data: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]) };
+  const mat = matFromImage(rgba, { order: 'bgr' });
+  try {
+    assert.deepEqual(Array.from(mat.data32F), [3, 2, 1, 4, 7, 6, 5, 8]);
+    assert.deepEqual(floatImageFromMat(mat, { order: 'bgr' }), rgba);
+  } finally {
+    deleteMat(mat);
+  }
+});
+
+test("the default order is 'rgb'; gray Mats and OpenCV's results carry none", () => {
+  const colour = matFromImage(image(3, 8));
+  const gray = matFromImage(image(1, 8));
+  const copy = colour.clone();
+  try {
+    assert.equal(channelOrderOf(colour), 'rgb');
+    assert.equal(channelOrderOf(gray), undefined);
+    assert.equal(channelOrderOf(copy), undefined);
+  } finally {
+    [copy, gray, colour].forEach(deleteMat);
+  }
+});
+
+test('a bad order or an unknown option is refused before a Mat is made', () => {
+  const before = liveMatCount();
+  assert.throws(() => matFromImage(image(3, 8), { order: 'BGR' as 'bgr' }), {
+    name: 'TypeError',
+    message: 'Expected one of rgb, bgr for order but received "BGR" (string)',
+  });
+  assert.throws(() => matFromImage(image(3, 8), { bgr: true } as never), {
+    name: 'TypeError',
+    message: 'Unknown option "bgr" for matFromImage; known options: order',
+  });
+  assert.equal(liveMatCount(), before);
+  const mat = matFromImage(image(1, 8));
+  try {
+    assert.throws(() => imageFromMat(mat, { order: 'grb' as 'bgr' }), { name: 'TypeError', message: 'Expected one of rgb, bgr for order but received "grb" (string)' });
+  } finally {
+    deleteMat(mat);
   }
 });
 

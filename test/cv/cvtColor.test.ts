@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'uvu';
-import { cv, cvtColor, deleteMat, liveMatCount, loadOpenCV, newMat, type Mat } from '../../lib/cv/index.js';
+import { channelOrderOf, cv, cvtColor, deleteMat, liveMatCount, loadOpenCV, matFromImage, newMat, type Mat } from '../../lib/cv/index.js';
 import { assertClose, matOf, valuesOf } from './support.js';
 
 let live = 0;
@@ -90,6 +90,49 @@ test('rejects what OpenCV would, with exact messages', () => {
     });
   } finally {
     [signed, deep, gray].forEach(deleteMat);
+  }
+});
+
+test("a Mat made by matFromImage from an RGB image: COLOR_BGR2GRAY is refused, naming both fixes; order 'bgr' makes cv2's BGR2GRAY right", () => {
+  const c = cv();
+  // Two RGB pixels (red, and a mix); gray = round(0.299 R + 0.587 G + 0.114 B), by hand.
+  const image = { width: 2, height: 1, channels: 3 as const, data: Uint8Array.from([255, 0, 0, 30, 20, 10]) };
+  const expected = [76, 22]; // 76.245; 8.97 + 11.74 + 1.14 = 21.85
+  const rgb = matFromImage(image);
+  const bgr = matFromImage(image, { order: 'bgr' });
+  const untagged = rgb.clone();
+  const outs: Mat[] = [];
+  try {
+    assert.throws(() => cvtColor(rgb, { code: c.COLOR_BGR2GRAY }), {
+      name: 'TypeError',
+      message:
+        "Expected a BGR Mat (COLOR_BGR2GRAY reads BGR) for src but received an RGB Mat from matFromImage (use COLOR_RGB2GRAY, or make the Mat with matFromImage(image, { order: 'bgr' }) for cv2's BGR order)",
+    });
+    assert.throws(() => cvtColor(bgr, { code: c.COLOR_RGB2HSV }), {
+      name: 'TypeError',
+      message: 'Expected an RGB Mat (COLOR_RGB2HSV reads RGB) for src but received a BGR Mat from matFromImage (use COLOR_BGR2HSV)',
+    });
+    outs.push(cvtColor(rgb, { code: c.COLOR_RGB2GRAY }), cvtColor(bgr, { code: c.COLOR_BGR2GRAY }));
+    assert.deepEqual(Array.from(outs[0].data), expected);
+    assert.deepEqual(Array.from(outs[1].data), expected);
+    // Swapping channels reads no colour: allowed either way. Other Mats carry no order: taken as the code says.
+    outs.push(cvtColor(rgb, { code: c.COLOR_BGR2RGB }), cvtColor(untagged, { code: c.COLOR_BGR2GRAY }));
+    assert.deepEqual(Array.from(outs[2].data), [0, 0, 255, 10, 20, 30]);
+    assert.deepEqual(Array.from(outs[3].data), [29, 18]); // 255 read as blue: 29.07; 3.42 + 11.74 + 2.99 = 18.15
+  } finally {
+    [...outs, untagged, bgr, rgb].forEach(deleteMat);
+  }
+});
+
+test('writing a conversion into a Mat from matFromImage forgets its order', () => {
+  const c = cv();
+  const rgb = matFromImage({ width: 1, height: 1, channels: 3, data: Uint8Array.from([1, 2, 3]) });
+  try {
+    cvtColor(rgb, { code: c.COLOR_RGB2BGR, dst: rgb });
+    assert.equal(channelOrderOf(rgb), undefined);
+    assert.deepEqual(Array.from(rgb.data), [3, 2, 1]);
+  } finally {
+    deleteMat(rgb);
   }
 });
 

@@ -64,7 +64,7 @@ test('filters each channel alone', () => {
   });
 });
 
-test('a 1x3 kernel is horizontal and a 3x1 kernel vertical (SPEC B2)', () => {
+test('a 1x3 kernel is horizontal and a 3x1 kernel vertical (DIFFERENCES.md B2)', () => {
   // src(x, y) = y^2: constant along rows, so the row kernel gives 0 and the
   // column kernel -(y-1)^2 + 2y^2 - (y+1)^2 = -2, also on the top border
   // (reflected), and 2((H-1)^2 - (H-2)^2) = 2(2H - 3) on the bottom one.
@@ -124,7 +124,7 @@ test('rejects bad input with exact messages, before calling OpenCV', () => {
     [() => filter2D(src, { kernel, borderType: c.BORDER_WRAP }), 'RangeError', 'Expected one of BORDER_CONSTANT, BORDER_REPLICATE, BORDER_REFLECT, BORDER_REFLECT_101 (optionally | BORDER_ISOLATED) for borderType but received 3 (number)'],
     [() => filter2D(src, { kernel, delta: Infinity }), 'RangeError', 'Expected a finite number for delta but received Infinity (number)'],
     [() => filter2D(bytes, { kernel }), 'TypeError', 'Expected a CV_8U, CV_16U, CV_16S, CV_32F or CV_64F Mat for src but received "CV_8SC1" (string)'],
-    [() => filter2D(gone, { kernel }), 'TypeError', 'Expected a Mat that is not deleted for src but received "a deleted Mat" (string)'],
+    [() => filter2D(gone, { kernel }), 'TypeError', 'Expected a Mat for src but received a deleted Mat (call clone() before delete(), or keep it alive)'],
     [() => filter2D(empty, { kernel }), 'TypeError', 'Expected a non-empty Mat for src but received "an empty Mat" (string)'],
     [() => filter2D([[1]] as never, { kernel }), 'TypeError', 'Expected a Mat for src but received an array of length 1'],
   ];

@@ -59,7 +59,7 @@ test('rejects a deleted or non-Mat dst before calling', () => {
   };
   assert.throws(() => callInto('op', dst, fn), {
     name: 'TypeError',
-    message: 'Expected a Mat that is not deleted for dst but received "a deleted Mat" (string)',
+    message: 'Expected a Mat for dst but received a deleted Mat (call clone() before delete(), or keep it alive)',
   });
   assert.throws(() => callInto('op', {} as never, fn), { name: 'TypeError', message: 'Expected a Mat for dst but received a Object' });
   assert.equal(called, false);

@@ -42,7 +42,7 @@ test('a constant image stays constant, at every size OpenCV allows (2n - 1, 2n, 
   }
 });
 
-test('1x1 goes to 1x1 with dstsize [1, 1] (SPEC B3), and to 2x2 by default; dst is reused', () => {
+test('1x1 goes to 1x1 with dstsize [1, 1] (DIFFERENCES.md B3), and to 2x2 by default; dst is reused', () => {
   const c = cv();
   const one = matOf(1, 1, c.CV_8UC1, [99]);
   const dst = newMat();

@@ -56,7 +56,7 @@ test('rejects an empty or deleted Mat', () => {
   } finally {
     deleteMat(empty);
   }
-  assert.throws(() => split(empty), { name: 'TypeError', message: 'Expected a Mat that is not deleted for src but received "a deleted Mat" (string)' });
+  assert.throws(() => split(empty), { name: 'TypeError', message: 'Expected a Mat for src but received a deleted Mat (call clone() before delete(), or keep it alive)' });
 });
 
 test('leaves no Mat alive', () => {

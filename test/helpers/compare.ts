@@ -1,5 +1,5 @@
 /**
- * Image comparison for tests: the tolerance of SPEC section 3, with a report
+ * Image comparison for tests: the tolerance of DIFFERENCES.md section 3, with a report
  * that names the first differing sample and the PSNR.
  */
 import assert from 'node:assert/strict';
@@ -59,7 +59,7 @@ export function diffStats(actual: Pixels, expected: Pixels, nearDiff = 1, peak =
   return { maxDiff: max, farFraction: far / n, psnr, firstFar };
 }
 
-/** Assert that `actual` matches `expected` within the tolerance (SPEC section 3 by default). */
+/** Assert that `actual` matches `expected` within the tolerance (DIFFERENCES.md section 3 by default). */
 export function assertImageClose(actual: Pixels, expected: Pixels, tolerance: Tolerance = {}, label = 'image'): DiffStats {
   const { maxDiff = 3, farFraction = 0.001, nearDiff = 1, minPsnr = 50, peak = 255 } = tolerance;
   const s = diffStats(actual, expected, nearDiff, peak);

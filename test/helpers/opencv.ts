@@ -33,7 +33,7 @@ export function cvBoxSum(plane: Float32Array, width: number, height: number, k =
   return floatImageFromMat(scope.track(boxFilter(src, { ksize: [k, k], normalize: false }))).data;
 }
 
-/** The box-summed activity measure of SPEC 1.2 to 1.4, made of OpenCV calls. */
+/** The box-summed activity measure of DIFFERENCES.md 1.2 to 1.4, made of OpenCV calls. */
 export function cvMeasure(image: FloatImage, kernels: number[][][], channel: number | 'all' = 'all', k = 3): Float32Array {
   return cvBoxSum(cvActivity(image, kernels, channel), image.width, image.height, k);
 }

@@ -1,5 +1,5 @@
 /**
- * SPEC section 1 with the fixes of section 2, computed by OpenCV itself
+ * DIFFERENCES.md section 1 with the fixes of section 2, computed by OpenCV itself
  * (OpenCV.js, in float64): the same steps as the Python reference that made
  * fixtures/parity/ (`reference.py`), so that inputs of any size and colour
  * can be checked against OpenCV, not against the code under test. Every
@@ -26,7 +26,7 @@ function toMat(scope: MatScope, image: Image): Mat {
   return mat;
 }
 
-/** `sum_c |filter2D(x, h)| + |filter2D(x, h^T)|` (SPEC 1.1, summed over channels). */
+/** `sum_c |filter2D(x, h)| + |filter2D(x, h^T)|` (DIFFERENCES.md 1.1, summed over channels). */
 function activitySum(scope: MatScope, x: Mat): Plane64 {
   const out = new Float64Array(x.rows * x.cols);
   for (const kernel of [H, HT]) {
@@ -82,7 +82,7 @@ function medianFuse(sizes: readonly number[], k: number): Fuse {
   };
 }
 
-/** The Laplacian pyramid of SPEC 1.5, with pyrUp given the finer size (B3). */
+/** The Laplacian pyramid of DIFFERENCES.md 1.5, with pyrUp given the finer size (B3). */
 function pyramid(scope: MatScope, image: Mat, levels: number): Mat[] {
   const gauss = [image];
   for (let k = 1; k < levels; k++) gauss.push(scope.track(pyrDown(gauss[k - 1])));

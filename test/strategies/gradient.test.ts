@@ -1,4 +1,4 @@
-// The gradient strategy (SPEC 1.2) against its formula made of OpenCV.js calls.
+// The gradient strategy (DIFFERENCES.md 1.2) against its formula made of OpenCV.js calls.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadOpenCV } from '../../lib/cv/index.js';

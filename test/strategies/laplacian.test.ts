@@ -1,4 +1,4 @@
-// The Laplacian strategy (SPEC 1.3 with fix B4) against its formula made of OpenCV.js calls.
+// The Laplacian strategy (DIFFERENCES.md 1.3 with fix B4) against its formula made of OpenCV.js calls.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { floatImageFromMat, GaussianBlur, liveMatCount, loadOpenCV, matFromImage, MatScope } from '../../lib/cv/index.js';

@@ -1,4 +1,4 @@
-// The median-mask strategy (SPEC 1.4 with fix B1) against cv.medianBlur of the hard mask.
+// The median-mask strategy (DIFFERENCES.md 1.4 with fix B1) against cv.medianBlur of the hard mask.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { imageFromMat, loadOpenCV, matFromImage, MatScope, medianBlur } from '../../lib/cv/index.js';
