@@ -15,7 +15,7 @@ export interface FitGainOffsetOptions {
    */
   coverage?: Uint8Array;
   /**
-   * Side of the square blocks whose means are compared, in pixels.
+   * Side of the square cells whose means are smoothed and compared, in pixels.
    * @default the longer side / 64, rounded up (16 px at 1024 px, 32 at 2048)
    */
   block?: number;
@@ -41,13 +41,20 @@ export interface GainOffset {
  *
  * Focus differs between the frames of a stack, so single pixels do not
  * match even when the brightness does; but blurring keeps local means. So
- * the fit compares the means of `block` x `block` blocks (a few thousand),
- * by least squares, then twice more without the blocks whose residual
- * exceeds 3 robust standard deviations (1.4826 · median absolute residual,
- * at least half a level): blocks crossed by an edge that moved, specular
- * highlights. A fit that would move no value of 0..255 by `snap` or more
- * returns exactly gain 1, offset 0, so frames whose brightness does not
- * differ cost nothing; with fewer than 8 blocks, or blocks of one
+ * the fit compares local means: the means of `block` x `block` cells,
+ * smoothed by a 5x5-cell binomial window (a smooth window: a blur changes
+ * its mean only to second order in blur / window, where a hard block's
+ * edges would make it first order), at every window whose cells the frame
+ * covers entirely (a few thousand). It fits them by least squares, then
+ * twice more without the windows whose residual exceeds 3 robust standard
+ * deviations (1.4826 · median absolute residual, at least half a level):
+ * an edge that moved, a specular highlight.
+ *
+ * A fit that would move no value of 0..255 by `snap` or more returns
+ * exactly gain 1, offset 0, so that frames whose brightness does not differ
+ * cost nothing (measured on a 896x672 frame against itself blurred by a
+ * Gaussian of σ = 2.5 px, the raw fit moves values by at most 0.33 levels;
+ * σ = 5 px: 1.2 levels). With fewer than 8 windows, or windows of one
  * brightness, it returns gain 1 and the median difference as offset.
  *
  * @param reference - The reference (8/16-bit, 16-bit divided by 257, or float on the 0..255 scale).
@@ -76,38 +83,45 @@ export function fitGainOffset(reference: Image | FloatImage, warped: Image | Flo
   assertInteger('block', block, 1);
   assertNumber('snap', snap, 0);
 
-  // Block means, of covered blocks only.
-  const bw = Math.floor(W / block) || 1, bh = Math.floor(H / block) || 1;
-  const xs: number[][] = Array.from({ length: cn }, () => []);
-  const ys: number[][] = Array.from({ length: cn }, () => []);
+  // Cell means (and the covered fraction of each cell), then smoothed by a
+  // 5x5 binomial window, kept only where the whole window is covered.
+  const bw = Math.max(1, Math.floor(W / block)), bh = Math.max(1, Math.floor(H / block));
   const unitR = reference.data instanceof Uint16Array ? 1 / 257 : 1;
   const unitW = warped.data instanceof Uint16Array ? 1 / 257 : 1;
-  const sumR = new Float64Array(cn), sumW = new Float64Array(cn);
-  for (let by = 0; by < bh; by++) {
-    const y0 = by * block, y1 = Math.min(H, y0 + block);
-    for (let bx = 0; bx < bw; bx++) {
-      const x0 = bx * block, x1 = Math.min(W, x0 + block);
-      sumR.fill(0);
-      sumW.fill(0);
-      let covered = true;
-      for (let y = y0; y < y1 && covered; y++) {
-        for (let x = x0; x < x1; x++) {
-          const p = y * W + x;
-          if (coverage && !coverage[p]) {
-            covered = false;
-            break;
-          }
-          for (let k = 0; k < cn; k++) {
-            sumR[k] += reference.data[p * cn + k];
-            sumW[k] += warped.data[p * cn + k];
+  const cellR = new Float64Array(bw * bh * cn), cellW = new Float64Array(bw * bh * cn), cellCovered = new Float64Array(bw * bh);
+  for (let y = 0; y < bh * block && y < H; y++) {
+    const by = Math.floor(y / block);
+    for (let x = 0; x < bw * block && x < W; x++) {
+      const p = y * W + x;
+      if (coverage && !coverage[p]) continue;
+      const cell = by * bw + Math.floor(x / block);
+      cellCovered[cell]++;
+      for (let k = 0; k < cn; k++) {
+        cellR[cell * cn + k] += reference.data[p * cn + k];
+        cellW[cell * cn + k] += warped.data[p * cn + k];
+      }
+    }
+  }
+  const full = Math.min(block, W) * Math.min(block, H);
+  const xs: number[][] = Array.from({ length: cn }, () => []);
+  const ys: number[][] = Array.from({ length: cn }, () => []);
+  const taps = [1, 4, 6, 4, 1];
+  for (let cy = 2; cy < bh - 2; cy++) {
+    for (let cx = 2; cx < bw - 2; cx++) {
+      let complete = true;
+      for (let j = -2; j <= 2 && complete; j++) for (let i = -2; i <= 2; i++) if (cellCovered[(cy + j) * bw + cx + i] < full) complete = false;
+      if (!complete) continue;
+      for (let k = 0; k < cn; k++) {
+        let r = 0, w = 0;
+        for (let j = -2; j <= 2; j++) {
+          for (let i = -2; i <= 2; i++) {
+            const t = taps[j + 2] * taps[i + 2], cell = ((cy + j) * bw + cx + i) * cn + k;
+            r += t * cellR[cell];
+            w += t * cellW[cell];
           }
         }
-      }
-      if (!covered) continue;
-      const n = (x1 - x0) * (y1 - y0);
-      for (let k = 0; k < cn; k++) {
-        xs[k].push((sumW[k] / n) * unitW);
-        ys[k].push((sumR[k] / n) * unitR);
+        xs[k].push((w / (256 * full)) * unitW);
+        ys[k].push((r / (256 * full)) * unitR);
       }
     }
   }
