@@ -44,10 +44,10 @@ const LUMA = [0.299, 0.587, 0.114] as const;
  */
 export function alignThumbnail(image: Image | FloatImage | Thumbnail, size: number): Thumbnail {
   assertInteger('size', size, 8);
-  const { width: W, height: H, channels, data } = image;
-  if (typeof image !== 'object' || image === null || !(data instanceof Uint8Array || data instanceof Uint16Array || data instanceof Float32Array)) {
+  if (typeof image !== 'object' || image === null || !(image.data instanceof Uint8Array || image.data instanceof Uint16Array || image.data instanceof Float32Array)) {
     throw invalidParameter('image', 'an image ({ width, height, channels, data })', image, 'type');
   }
+  const { width: W, height: H, channels, data } = image;
   if (!Number.isInteger(W) || W < 1 || !Number.isInteger(H) || H < 1) throw invalidParameter('image.width/height', 'positive integers', `${W}x${H}`, 'type');
   if (channels !== 1 && channels !== 3) throw invalidParameter('image.channels', '1 or 3', channels, 'type');
   if (data.length !== W * H * channels) throw invalidParameter('image.data', `${W * H * channels} samples (${W}x${H}x${channels})`, data, 'type');
