@@ -4,6 +4,9 @@
  *
  *   npm run build && node dist/bench/align.js [--dir /work/shared/datasets/pcb] [--size 1024]
  *
+ * Wall times depend on what else runs on the machine; the CPU column is the
+ * process's CPU time for the estimate (OpenCV.js runs on one thread).
+ *
  * Per frame: the time to make its 1024 px thumbnail, the time of the
  * neighbour-pair estimate (phase correlation at 256 px, ECC at 512 and 1024
  * px), the method and ECC correlation, the scale, rotation and shift of the
@@ -49,21 +52,26 @@ const fmt = (m: Affine) => {
   return `${pad(p.scale.toFixed(4), 7)} ${pad(p.rotation.toFixed(3), 7)} ${pad(`(${p.shift[0].toFixed(1)}, ${p.shift[1].toFixed(1)})`, 16)}`;
 };
 let total = 0;
+let totalCpu = 0;
 for (const dir of [1, -1]) {
   let previousStep: Affine | undefined;
   for (let k = r + dir; k >= 0 && k < files.length; k += dir) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const est = estimateTransform(thumbs[k - dir], thumbs[k], { init: previousStep, name: files[k] });
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(c0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     total += ms;
+    totalCpu += cpuMs;
     previousStep = est.matrix;
     matrices[k] = composeAffine(est.matrix, matrices[k - dir]);
-    rows.push(`${files[k]} vs ${files[k - dir]}  ${pad(thumbMs[k].toFixed(0), 5)} ${pad(ms.toFixed(0), 6)}  ${est.method.padEnd(11)} ${est.correlation.toFixed(4)}  ${fmt(est.matrix)}   ${fmt(matrices[k])}${est.warning ? `\n  warning: ${est.warning}` : ''}`);
+    rows.push(`${files[k]} vs ${files[k - dir]}  ${pad(thumbMs[k].toFixed(0), 5)} ${pad(ms.toFixed(0), 6)} ${pad(cpuMs.toFixed(0), 6)}  ${est.method.padEnd(11)} ${est.correlation.toFixed(4)}  ${fmt(est.matrix)}   ${fmt(matrices[k])}${est.warning ? `\n  warning: ${est.warning}` : ''}`);
   }
 }
-console.log(`pair                        thumb ms  pair ms  method      corr    pair: scale  rot°   shift px          to reference: scale  rot°   shift px`);
+console.log(`pair                        thumb ms  pair ms    cpu  method      corr    pair: scale  rot°   shift px          to reference: scale  rot°   shift px`);
 for (const row of rows) console.log(row);
-console.log(`mean per pair: ${(total / (files.length - 1)).toFixed(0)} ms estimate + ${(thumbMs.reduce((a, b) => a + b) / files.length).toFixed(0)} ms thumbnail`);
+console.log(`mean per pair: ${(total / (files.length - 1)).toFixed(0)} ms estimate (${(totalCpu / (files.length - 1)).toFixed(0)} ms CPU, one thread) + ${(thumbMs.reduce((a, b) => a + b) / files.length).toFixed(0)} ms thumbnail`);
 
 // Full-resolution warp (serial kernel) and gain/offset fit, per frame.
 const out = { width, height, channels: 3, data: new Float32Array(width * height * 3) };

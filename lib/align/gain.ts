@@ -25,6 +25,13 @@ export interface FitGainOffsetOptions {
    * @default 0.5
    */
   snap?: number;
+  /**
+   * A sample at or above this level (0..255 scale) in either image leaves
+   * its cell out: a clipped highlight does not keep its local mean when
+   * blurred, so it would bias the fit.
+   * @default 250
+   */
+  saturated?: number;
 }
 
 /** Gain and offset per channel: `value' = gain[c] * value + offset[c]`, on the 0..255 scale. */
@@ -45,7 +52,7 @@ export interface GainOffset {
  * smoothed by a 5x5-cell binomial window (a smooth window: a blur changes
  * its mean only to second order in blur / window, where a hard block's
  * edges would make it first order), at every window whose cells the frame
- * covers entirely (a few thousand). It fits them by least squares, then
+ * covers entirely and that holds no `saturated` sample (a few thousand). It fits them by least squares, then
  * twice more without the windows whose residual exceeds 3 robust standard
  * deviations (1.4826 · median absolute residual, at least half a level):
  * an edge that moved, a specular highlight.
@@ -66,7 +73,7 @@ export interface GainOffset {
  */
 export function fitGainOffset(reference: Image | FloatImage, warped: Image | FloatImage, options: FitGainOffsetOptions = {}): GainOffset {
   const { width: W, height: H, channels: cn } = reference;
-  const { coverage, block = Math.max(1, Math.ceil(Math.max(W, H) / 64)), snap = 0.5 } = options;
+  const { coverage, block = Math.max(1, Math.ceil(Math.max(W, H) / 64)), snap = 0.5, saturated = 250 } = options;
   for (const [name, img] of [['reference', reference], ['warped', warped]] as const) {
     const ok =
       typeof img === 'object' && img !== null && (img.data instanceof Uint8Array || img.data instanceof Uint16Array || img.data instanceof Float32Array) &&
@@ -82,12 +89,14 @@ export function fitGainOffset(reference: Image | FloatImage, warped: Image | Flo
   }
   assertInteger('block', block, 1);
   assertNumber('snap', snap, 0);
+  assertNumber('saturated', saturated, 0);
 
   // Cell means (and the covered fraction of each cell), then smoothed by a
   // 5x5 binomial window, kept only where the whole window is covered.
   const bw = Math.max(1, Math.floor(W / block)), bh = Math.max(1, Math.floor(H / block));
   const unitR = reference.data instanceof Uint16Array ? 1 / 257 : 1;
   const unitW = warped.data instanceof Uint16Array ? 1 / 257 : 1;
+  const clipR = saturated / unitR, clipW = saturated / unitW;
   const cellR = new Float64Array(bw * bh * cn), cellW = new Float64Array(bw * bh * cn), cellCovered = new Float64Array(bw * bh);
   for (let y = 0; y < bh * block && y < H; y++) {
     const by = Math.floor(y / block);
@@ -97,8 +106,10 @@ export function fitGainOffset(reference: Image | FloatImage, warped: Image | Flo
       const cell = by * bw + Math.floor(x / block);
       cellCovered[cell]++;
       for (let k = 0; k < cn; k++) {
-        cellR[cell * cn + k] += reference.data[p * cn + k];
-        cellW[cell * cn + k] += warped.data[p * cn + k];
+        const r = reference.data[p * cn + k], w = warped.data[p * cn + k];
+        if (r >= clipR || w >= clipW) cellCovered[cell] = -Infinity;
+        cellR[cell * cn + k] += r;
+        cellW[cell * cn + k] += w;
       }
     }
   }
