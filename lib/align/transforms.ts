@@ -27,6 +27,25 @@ export interface Transform {
   correlation: number;
 }
 
+/**
+ * The transform of the reference frame (and of a frame left unaligned):
+ * the identity matrix, gain 1, offset 0, correlation 1.
+ *
+ * @param channels - How many gains and offsets (the frames' channels).
+ * @returns A new transform.
+ */
+export function identityTransform(channels: number): Transform {
+  return {
+    matrix: [
+      [1, 0, 0],
+      [0, 1, 0],
+    ],
+    gain: Array.from({ length: channels }, () => 1),
+    offset: Array.from({ length: channels }, () => 0),
+    correlation: 1,
+  };
+}
+
 /** One frame of a {@link TransformsFile}. */
 export interface FrameTransform extends Transform {
   /** The frame's file name, as given. */

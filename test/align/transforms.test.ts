@@ -1,7 +1,7 @@
 // The transforms file: a round trip, the exact layout, and one test per malformed field, each on its message and fields.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseTransforms, transformsToJSON, TransformsFileError, type TransformsFile } from '../../lib/align/transforms.js';
+import { identityTransform, parseTransforms, transformsToJSON, TransformsFileError, type TransformsFile } from '../../lib/align/transforms.js';
 
 const sample = (): TransformsFile => ({
   version: 1,
@@ -79,6 +79,11 @@ test('transformsToJSON checks what it writes', () => {
   assert.throws(() => transformsToJSON(bad), (e: unknown) => e instanceof TransformsFileError && e.parameter === 'frames[0].matrix[0][1]');
   const gray = { ...sample(), frames: sample().frames.map((f) => ({ ...f, gain: [1], offset: [0] })) };
   assert.equal(parseTransforms(transformsToJSON(gray), { channels: 1 }).frames[0].gain, [1]);
+});
+
+test('identityTransform', () => {
+  assert.equal(identityTransform(3), { matrix: [[1, 0, 0], [0, 1, 0]], gain: [1, 1, 1], offset: [0, 0, 0], correlation: 1 });
+  assert.equal(identityTransform(1).gain, [1]);
 });
 
 test.run();
