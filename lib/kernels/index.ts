@@ -9,3 +9,4 @@ export * from './convert.js';
 export * from './mask.js';
 export * from './pool.js';
 export * from './pyramid.js';
+export * from './warp.js';

@@ -10,6 +10,7 @@ import type { ChannelSelection, Stencil } from '../kernels/activity.js';
 import { BufferPool } from '../kernels/pool.js';
 import type { PyrUpOp } from '../kernels/pyramid.js';
 import type { Masks } from '../kernels/blend.js';
+import type { Affine } from '../align/affine.js';
 import { pyrDownRows, runKernel, type KernelName } from './kernels.js';
 
 /** Runs kernels; every method writes into the buffers it is given. */
@@ -128,6 +129,12 @@ export abstract class Executor {
   /** See `kernels.pyrUpApply`. */
   async pyrUpApply(src: FloatImage, dst: FloatImage, op: PyrUpOp): Promise<void> {
     await this.run('pyrUpApply', [src, dst, op], src.height);
+  }
+
+  /** See `kernels.warpAffine`; in bands of `out`'s rows. */
+  async warpAffine(src: FloatImage | Image, matrix: Affine, gain: readonly number[], offset: readonly number[], out: FloatImage, coverage?: Uint8Array): Promise<FloatImage> {
+    await this.run('warpAffine', [src, matrix, gain, offset, out, coverage], out.height);
+    return out;
   }
 }
 

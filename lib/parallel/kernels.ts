@@ -9,6 +9,7 @@ import { maskToSamples, touchPages } from '../kernels/convert.js';
 import { blend, blendUpClip } from '../kernels/blend.js';
 import { binaryMedian, greaterMask, sigmoidMask } from '../kernels/mask.js';
 import { pyrDown, pyrUpApply } from '../kernels/pyramid.js';
+import { warpAffine } from '../kernels/warp.js';
 
 /** Kernels by name. */
 export const KERNELS = {
@@ -25,6 +26,7 @@ export const KERNELS = {
   pyrUpApply,
   touchPages,
   maskToSamples,
+  warpAffine,
 } as const;
 export type KernelName = keyof typeof KERNELS;
 
