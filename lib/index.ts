@@ -19,4 +19,4 @@ export * from './parallel/index.js';
 export * from './pipeline.js';
 export * from './stack.js';
 export * as kernels from './kernels/index.js';
-export { main, ExitCode, type CliStreams, type TextSink } from './cli.js';
+export { main, ExitCode, type CliStreams, type TextSink } from './cli/index.js';

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getCodec } from '../lib/codecs/index.js';
-import { ExitCode } from '../lib/cli.js';
+import { ExitCode } from '../lib/cli/index.js';
 import { ALL_OUTPUTS, Output, outputName } from '../lib/stack.js';
 import { assertImageClose } from './helpers/compare.js';
 import { listTree, removeScratch, runCli, scratchDir } from './helpers/cli.js';
@@ -73,11 +73,11 @@ test('--only all_channels,direct writes exactly two files', async () => {
   assert.equal(await listTree(out), [`${outputName(Output.ALL_CHANNELS)}.tif`, `${outputName(Output.DIRECT)}.tif`].sort());
 });
 
-test('--only blending_mask alone; knobs are accepted', async () => {
+test('--only blending_mask alone; knobs are accepted; --quality with BMP warns that it is ignored', async () => {
   const out = await scratchDir();
   const args = ['--levels', '3', '--beta', '0.5', '--smooth-kernel', '5', '--median-sizes', '9,5', '--quality', '80', '--format', 'bmp', '--threads', '1'];
   const run = await runCli(['--back', tiny.back, '--front', tiny.front, '--output', out, '--only', 'blending_mask', ...args, '--quiet']);
-  assert.equal(run, { code: 0, stdout: '', stderr: '' });
+  assert.equal(run, { code: 0, stdout: '', stderr: 'warning: --quality applies to JPEG only; ignored for --format bmp\n' });
   assert.equal(await listTree(out), ['blending_mask.bmp']);
 });
 
