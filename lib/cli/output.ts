@@ -7,7 +7,7 @@
  * run removes them again.
  */
 import { randomBytes } from 'node:crypto';
-import { rmdirSync } from 'node:fs';
+import { rmdirSync, rmSync } from 'node:fs';
 import { lstat, mkdir, open, readlink, realpath, rm, stat } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileError } from './command.js';
@@ -77,7 +77,7 @@ export async function prepareOutputDir(dir: string, flag: string): Promise<void>
     }
     createdDirectories.push(path);
   }
-  const probe = join(target, `.focus-stacking-probe.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  probe = join(target, `.focus-stacking-probe.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await (await open(probe, 'wx')).close();
   } catch (error) {
@@ -87,18 +87,28 @@ export async function prepareOutputDir(dir: string, flag: string): Promise<void>
     throw fileError(`${flag}: ${why}`);
   }
   await rm(probe, { force: true });
+  probe = undefined;
 }
+
+/** The probe file while it exists (for a signal that comes then). */
+let probe: string | undefined;
 
 function trimSlash(path: string): string {
   return path.length > 1 && path.endsWith(sep) ? path.slice(0, -1) : path;
 }
 
 /**
- * Remove, synchronously, the directories this run created, innermost first,
- * each only if empty (a non-recursive rmdir never removes anything else).
- * For a failed or interrupted run.
+ * Remove, synchronously, the probe file if it exists, then the directories
+ * this run created, innermost first, each only if empty (a non-recursive
+ * rmdir never removes anything else). For a failed or interrupted run.
  */
 export function removeCreatedDirectories(): void {
+  try {
+    if (probe !== undefined) rmSync(probe, { force: true });
+  } catch {
+    // Leave it: the directory it is in then stays too.
+  }
+  probe = undefined;
   for (const dir of createdDirectories.splice(0).reverse()) {
     try {
       rmdirSync(dir);
