@@ -4,7 +4,9 @@
  * Every failure is an {@link ImageFileError}: one line naming the file and
  * the problem, with a stable `code`. Writes are atomic: the image is encoded
  * in memory, written to a temporary file next to the target and renamed over
- * it, so the target is either the old file or the complete new one.
+ * it, so the target is either the old file or the complete new one. A
+ * signal handler removes the temporary files of writes in progress with
+ * {@link removeTemporaryFiles}.
  */
 import { randomBytes } from 'node:crypto';
 import { constants, rmSync } from 'node:fs';
