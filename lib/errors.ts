@@ -3,8 +3,9 @@
  *
  * The public boundary checks its arguments with these and throws a
  * `TypeError` (wrong type or shape) or a `RangeError` (right type, bad value)
- * whose message reads "Expected <expected> for <name> but received <actual>".
- * Inner code trusts what the boundary checked.
+ * whose message reads "Expected <expected> for <name> but received <actual>"
+ * and whose fields (`parameter`, `index`, `expected`, `received`) say the
+ * same as data. Inner code trusts what the boundary checked.
  */
 
 /** Describe a value for an error message: `4 (number)`, `"x" (string)`, `undefined`. */
@@ -21,22 +22,130 @@ export function describe(value: unknown): string {
 }
 
 /**
+ * What a validation error says, as data: which parameter, what was expected
+ * and what was received. Programs (the command line) word their own message
+ * from these fields instead of parsing the error's message.
+ */
+export interface ParameterErrorFields {
+  /** The parameter as the API names it (`medianSizes`, `levels`, `front`, `back.data`), without an index. */
+  readonly parameter: string;
+  /** For an item of a list parameter, its index (`1` for `medianSizes[1]`). */
+  readonly index?: number;
+  /** What was expected, a noun phrase (`an odd integer from 1 to 255`, `3 channel(s)`). */
+  readonly expected: string;
+  /** The value received, as it was (not described). */
+  readonly received: unknown;
+  /** The property of the parameter that is wrong, when not the parameter itself (`channels`, `bits`). */
+  readonly property?: string;
+  /** The parameter that the value must match, if any (`back` for "3 channel(s) like back"). */
+  readonly like?: string;
+}
+
+/** The message of a {@link ParameterErrorFields}: "Expected <expected> for <parameter>[<index>] but received <received>". */
+function parameterMessage(fields: ParameterErrorFields): string {
+  const name = fields.index === undefined ? fields.parameter : `${fields.parameter}[${fields.index}]`;
+  return `Expected ${fields.expected} for ${name} but received ${describe(fields.received)}`;
+}
+
+/**
+ * A parameter of the wrong type or shape. Still a `TypeError` (same `name`),
+ * with the fields of {@link ParameterErrorFields}.
+ */
+export class ParameterTypeError extends TypeError implements ParameterErrorFields {
+  /** See {@link ParameterErrorFields.parameter}. */
+  readonly parameter: string;
+  /** See {@link ParameterErrorFields.index}. */
+  readonly index?: number;
+  /** See {@link ParameterErrorFields.expected}. */
+  readonly expected: string;
+  /** See {@link ParameterErrorFields.received}. */
+  readonly received: unknown;
+  /** See {@link ParameterErrorFields.property}. */
+  readonly property?: string;
+  /** See {@link ParameterErrorFields.like}. */
+  readonly like?: string;
+
+  /**
+   * @param fields - What was wrong.
+   * @param message - The message, if not the standard one ("Expected ... for ... but received ...").
+   */
+  constructor(fields: ParameterErrorFields, message: string = parameterMessage(fields)) {
+    super(message);
+    this.parameter = fields.parameter;
+    this.expected = fields.expected;
+    this.received = fields.received;
+    if (fields.index !== undefined) this.index = fields.index;
+    if (fields.property !== undefined) this.property = fields.property;
+    if (fields.like !== undefined) this.like = fields.like;
+  }
+}
+
+/**
+ * A parameter of the right type but a bad value. Still a `RangeError` (same
+ * `name`), with the fields of {@link ParameterErrorFields}.
+ */
+export class ParameterRangeError extends RangeError implements ParameterErrorFields {
+  /** See {@link ParameterErrorFields.parameter}. */
+  readonly parameter: string;
+  /** See {@link ParameterErrorFields.index}. */
+  readonly index?: number;
+  /** See {@link ParameterErrorFields.expected}. */
+  readonly expected: string;
+  /** See {@link ParameterErrorFields.received}. */
+  readonly received: unknown;
+  /** See {@link ParameterErrorFields.property}. */
+  readonly property?: string;
+  /** See {@link ParameterErrorFields.like}. */
+  readonly like?: string;
+
+  /**
+   * @param fields - What was wrong.
+   * @param message - The message, if not the standard one ("Expected ... for ... but received ...").
+   */
+  constructor(fields: ParameterErrorFields, message: string = parameterMessage(fields)) {
+    super(message);
+    this.parameter = fields.parameter;
+    this.expected = fields.expected;
+    this.received = fields.received;
+    if (fields.index !== undefined) this.index = fields.index;
+    if (fields.property !== undefined) this.property = fields.property;
+    if (fields.like !== undefined) this.like = fields.like;
+  }
+}
+
+/** A validation error with fields: {@link ParameterTypeError} or {@link ParameterRangeError}. */
+export type ParameterError = ParameterTypeError | ParameterRangeError;
+
+/**
+ * Tell a validation error with fields from any other value.
+ *
+ * @param value - Anything thrown.
+ * @returns Whether it is a {@link ParameterError}.
+ */
+export function isParameterError(value: unknown): value is ParameterError {
+  return value instanceof ParameterTypeError || value instanceof ParameterRangeError;
+}
+
+/**
  * Build the error for a parameter that failed validation.
  *
- * @param name - The parameter's name as the caller knows it (`medianSizes[0]`, `beta`).
+ * @param name - The parameter's name as the caller knows it (`beta`, `medianSizes[0]`):
+ *   a name ending in `[i]` gives the fields `parameter` (`medianSizes`) and `index` (`0`).
  * @param expected - What was expected, as a noun phrase (`an odd integer from 1 to 255`).
  * @param actual - The value received.
  * @param kind - `'range'` for a value of the right type but out of range, `'type'` otherwise.
- * @returns A `RangeError` or `TypeError` to throw.
+ * @returns A {@link ParameterRangeError} or {@link ParameterTypeError} (a `RangeError` or
+ *   `TypeError`) to throw, whose message reads "Expected <expected> for <name> but received <actual>".
  */
 export function invalidParameter(
   name: string,
   expected: string,
   actual: unknown,
   kind: 'type' | 'range' = typeof actual === 'number' ? 'range' : 'type',
-): TypeError | RangeError {
-  const message = `Expected ${expected} for ${name} but received ${describe(actual)}`;
-  return kind === 'range' ? new RangeError(message) : new TypeError(message);
+): ParameterError {
+  const item = /^(.+)\[(\d+)\]$/.exec(name);
+  const fields: ParameterErrorFields = item ? { parameter: item[1], index: Number(item[2]), expected, received: actual } : { parameter: name, expected, received: actual };
+  return kind === 'range' ? new ParameterRangeError(fields) : new ParameterTypeError(fields);
 }
 
 /** Check that `value` is a finite number; returns it. @throws TypeError, RangeError */

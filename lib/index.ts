@@ -21,4 +21,4 @@ export * from './stack.js';
 export * from './evaluate/index.js';
 export * from './align/index.js';
 export * as kernels from './kernels/index.js';
-export { main, ExitCode, type CliStreams, type TextSink } from './cli.js';
+export { main, ExitCode, type CliStreams, type TextSink } from './cli/index.js';

@@ -1,7 +1,7 @@
 /**
  * Stacking a pair of frames into the five outputs of the original script.
  */
-import { assertInteger, assertKnownKeys, assertOneOf, invalidParameter, optionKeys } from './errors.js';
+import { assertInteger, assertKnownKeys, assertOneOf, invalidParameter, optionKeys, ParameterTypeError } from './errors.js';
 import { assertImage, maxValue, type Image } from './image.js';
 import { loadOpenCV } from './cv/runtime.js';
 import { imageFromMat, matFromImage } from './cv/convert.js';
@@ -132,10 +132,12 @@ export async function stackPair(back: Image, front: Image, options: StackOptions
     [back, front] = [matchFrame('back', back, front, onWarning), matchFrame('front', front, back, onWarning)];
   }
   if (back.channels !== front.channels) {
-    throw new TypeError(`Expected front to have ${back.channels} channel(s) like back but it has ${front.channels}`);
+    const fields = { parameter: 'front', property: 'channels', like: 'back', expected: `${back.channels} channel(s)`, received: front.channels };
+    throw new ParameterTypeError(fields, `Expected front to have ${back.channels} channel(s) like back but it has ${front.channels}`);
   }
   if (maxValue(back) !== maxValue(front)) {
-    throw new TypeError(`Expected front to be ${bits(back)}-bit like back but it is ${bits(front)}-bit`);
+    const fields = { parameter: 'front', property: 'bits', like: 'back', expected: `${bits(back)}-bit`, received: bits(front) };
+    throw new ParameterTypeError(fields, `Expected front to be ${bits(back)}-bit like back but it is ${bits(front)}-bit`);
   }
   let frontSized = front;
   if (front.width !== back.width || front.height !== back.height) {

@@ -1,16 +1,17 @@
-import { execFile } from 'node:child_process';
-import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getCodec } from '../lib/codecs/index.js';
-import { ExitCode } from '../lib/cli.js';
+import { ExitCode, main } from '../lib/cli/index.js';
 import { ALL_OUTPUTS, Output, outputName } from '../lib/stack.js';
 import { assertImageClose } from './helpers/compare.js';
 import { listTree, removeScratch, runCli, scratchDir } from './helpers/cli.js';
-import { readPng } from './helpers/files.js';
+import { pngFile, readPng, type Raster } from './helpers/files.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 const parity = (name: string) => ({
@@ -29,6 +30,11 @@ const hasSharp = await getCodec('sharp').then(
 );
 
 test.after(removeScratch);
+
+/** The same picture in 16 bits (each 8-bit sample v becomes v * 257). */
+function to16Bit(r: Raster): Raster {
+  return { ...r, data: Uint16Array.from(r.data as ArrayLike<number>, (v) => v * 257) };
+}
 
 async function assertMatchesExpected(out: string, expected: string, label: string) {
   assert.equal(await listTree(out), seedNames.map((n) => `${n}.png`).sort(), `${label}: files`);
@@ -73,11 +79,11 @@ test('--only all_channels,direct writes exactly two files', async () => {
   assert.equal(await listTree(out), [`${outputName(Output.ALL_CHANNELS)}.tif`, `${outputName(Output.DIRECT)}.tif`].sort());
 });
 
-test('--only blending_mask alone; knobs are accepted', async () => {
+test('--only blending_mask alone; knobs are accepted; --quality with BMP warns that it is ignored', async () => {
   const out = await scratchDir();
   const args = ['--levels', '3', '--beta', '0.5', '--smooth-kernel', '5', '--median-sizes', '9,5', '--quality', '80', '--format', 'bmp', '--threads', '1'];
   const run = await runCli(['--back', tiny.back, '--front', tiny.front, '--output', out, '--only', 'blending_mask', ...args, '--quiet']);
-  assert.equal(run, { code: 0, stdout: '', stderr: '' });
+  assert.equal(run, { code: 0, stdout: '', stderr: 'warning: --quality applies to JPEG only; ignored for --format bmp\n' });
   assert.equal(await listTree(out), ['blending_mask.bmp']);
 });
 
@@ -203,12 +209,78 @@ const bad: Record<string, BadCase> = {
     says: ['refusing to overwrite the input', '$OUT/blending_mask.png'],
     code: FAILURE,
   },
+  // Item 4: a repeated single-value flag.
+  'a repeated --front (a third frame)': {
+    args: ['--back', tiny.back, '--front', tiny.front, '--front', odd.front, '--output', '$OUT'],
+    says: ['--front: given 2 times, but it takes one file (to stack more than two frames, use "focus-stacking stack")'],
+    code: USAGE,
+  },
+  'a repeated --back, short and long': {
+    args: ['-b', tiny.back, '--back', odd.back, '--front', tiny.front, '--output', '$OUT'],
+    says: ['--back: given 2 times, but it takes one file (to stack more than two frames, use "focus-stacking stack")'],
+    code: USAGE,
+  },
+  'a repeated --levels': { args: [...io, '--levels', '3', '--levels=4'], says: ['--levels: given 2 times, but it takes one value'], code: USAGE },
+  'a repeated --output': { args: [...io, '-o', '$W/other'], says: ['--output: given 2 times, but it takes one directory'], code: USAGE },
+  // Item 5: unknown short options.
+  'an unknown short option -x': { args: [...io, '-x'], says: [/^focus-stacking: unknown option -x\n$/], code: USAGE },
+  'an unknown short option in a group, -qx': { args: [...io, '-qx'], says: [/^focus-stacking: unknown option -x\n$/], code: USAGE },
+  // Item 7: errors echo what was typed.
+  '--beta 1e7 (echoed as typed)': { args: [...io, '--beta', '1e7'], says: ['--beta: expected a number from 0 to 1000000 but received "1e7"'], code: USAGE },
+  '--quality 1e3 (echoed as typed)': { args: [...io, '--quality', '1e3'], says: ['--quality: expected an integer from 1 to 100 but received "1e3"'], code: USAGE },
+  '--levels 0x10 (not a decimal number)': { args: [...io, '--levels', '0x10'], says: ['--levels: expected a number but received "0x10"'], code: USAGE },
+  '--smooth-kernel 4.0e0 (echoed as typed)': { args: [...io, '--smooth-kernel', '4.0e0'], says: ['--smooth-kernel: expected an odd integer from 1 to 99 but received "4.0e0"'], code: USAGE },
+  // Items 1 and 2: the output folder is vetted before any image is read (the
+  // back file does not exist: reading it first would report that instead).
+  'a dangling symbolic link on the --output path': {
+    setup: (w) => symlink(join(w, 'nonexistent'), join(w, 'dang')),
+    args: ['--back', '$W/nope.png', '--front', tiny.front, '--output', '$W/dang/out'],
+    says: ['--output "$W/dang/out": "$W/dang" is a dangling symbolic link (to "$W/nonexistent")'],
+    code: FAILURE,
+  },
+  '--output is a dangling symbolic link': {
+    setup: (w) => symlink(join(w, 'nonexistent'), join(w, 'dang')),
+    args: ['--back', '$W/nope.png', '--front', tiny.front, '--output', '$W/dang'],
+    says: ['--output "$W/dang": a dangling symbolic link (to "$W/nonexistent")'],
+    code: FAILURE,
+  },
+  'an --output under a regular file, checked before reading': {
+    setup: (w) => writeFile(join(w, 'file'), 'x'),
+    args: ['--back', '$W/nope.png', '--front', tiny.front, '--output', '$W/file/a/b'],
+    says: ['--output "$W/file/a/b": "$W/file" is not a directory'],
+    code: FAILURE,
+  },
+  'a run that fails after creating --output removes the directories it made': {
+    setup: async (w) => writeFile(join(w, 'cut.png'), await pngHeader()),
+    args: ['--back', '$W/cut.png', '--front', tiny.front, '--output', '$W/new/deeper/out'],
+    says: ['$W/cut.png', 'truncated'],
+    code: FAILURE,
+  },
 };
 if (process.getuid?.() !== 0) {
   bad['an unwritable --output'] = {
     setup: async (w) => void (await mkdir(join(w, 'out'), { mode: 0o555 })),
     args: io,
     says: ['--output "$OUT"', 'permission denied'],
+    code: FAILURE,
+  };
+}
+
+// Item 1: procfs takes no new directory, and no file; Node's recursive mkdir spins forever on it.
+if (existsSync('/proc/self/stat')) {
+  bad['--output /proc/nope (procfs), refused before any read'] = {
+    args: ['--back', '$W/nope.png', '--front', tiny.front, '--output', '/proc/nope'],
+    says: ['--output "/proc/nope": cannot create "/proc/nope": this file system does not allow it'],
+    code: FAILURE,
+  };
+  bad['--output /proc/nope/deeper (procfs)'] = {
+    args: ['--back', tiny.back, '--front', tiny.front, '--output', '/proc/nope/deeper'],
+    says: ['--output "/proc/nope/deeper": cannot create "/proc/nope": this file system does not allow it'],
+    code: FAILURE,
+  };
+  bad['--output /proc (procfs, exists), refused before any read'] = {
+    args: ['--back', '$W/nope.png', '--front', tiny.front, '--output', '/proc'],
+    says: ['--output "/proc": cannot create files there: this file system does not allow it'],
     code: FAILURE,
   };
 }
@@ -235,6 +307,125 @@ for (const [name, c] of Object.entries(bad)) {
 }
 
 // ---------------------------------------------------------------------------
+// Short flags, warnings (items 5 and 7)
+
+test('short flags: -b -f -o -q run the seed form', async () => {
+  const out = join(await scratchDir(), 'out');
+  const run = await runCli(['-b', tiny.back, '-f', tiny.front, '-o', out, '-q', '--only', 'direct']);
+  assert.equal(run, { code: 0, stdout: '', stderr: '' });
+  assert.equal(await listTree(out), ['focus_stacked_direct.jpg']);
+});
+
+test('--quality with a lossless format warns once that it is ignored; with JPEG it does not', async () => {
+  const dir = await scratchDir();
+  const png = await runCli(['-b', tiny.back, '-f', tiny.front, '-o', join(dir, 'png'), '--only', 'direct', '--format', 'png', '--quality', '50', '-q']);
+  assert.equal(png, { code: 0, stdout: '', stderr: 'warning: --quality applies to JPEG only; ignored for --format png\n' });
+  const tif = await runCli(['-b', tiny.back, '-f', tiny.front, '-o', join(dir, 'tif'), '--only', 'direct', '--format', 'tif', '--quality', '50', '-q']);
+  assert.equal(tif, { code: 0, stdout: '', stderr: 'warning: --quality applies to JPEG only; ignored for --format tif\n' });
+  const jpg = await runCli(['-b', tiny.back, '-f', tiny.front, '-o', join(dir, 'jpg'), '--only', 'direct', '--quality', '50', '-q']);
+  assert.equal(jpg, { code: 0, stdout: '', stderr: '' });
+});
+
+if (hasSharp) {
+  test('16-bit inputs written as JPEG or BMP: a warning that the outputs are 8-bit; PNG keeps 16 bits, no warning', async () => {
+    const dir = await scratchDir();
+    const back = join(dir, 'back16.png');
+    const front = join(dir, 'front16.png');
+    await writeFile(back, pngFile(to16Bit(readPng(await readFile(tiny.back))), 16));
+    await writeFile(front, pngFile(to16Bit(readPng(await readFile(tiny.front))), 16));
+    const say = (name: string) => `warning: the inputs are 16-bit but ${name} holds 8 bits: the outputs are written as 8-bit (--format png or tif keeps 16 bits)\n`;
+    for (const [format, name] of [['jpg', 'JPEG'], ['bmp', 'BMP']]) {
+      const run = await runCli(['-b', back, '-f', front, '-o', join(dir, format), '--only', 'direct', '--format', format, '-q']);
+      assert.equal(run, { code: 0, stdout: '', stderr: say(name) }, format);
+    }
+    const png = await runCli(['-b', back, '-f', front, '-o', join(dir, 'png'), '--only', 'direct', '--format', 'png', '-q']);
+    assert.equal(png, { code: 0, stdout: '', stderr: '' });
+    assert.is(readPng(await readFile(join(dir, 'png', 'focus_stacked_direct.png'))).data.BYTES_PER_ELEMENT, 2, 'the PNG is 16-bit');
+  });
+}
+
+if (hasSharp) {
+  test('an 8-bit back with a 16-bit front: converted to 16 bits with a warning, as the original runs it', async () => {
+    const dir = await scratchDir();
+    const front = join(dir, 'front16.png');
+    await writeFile(front, pngFile(to16Bit(readPng(await readFile(tiny.front))), 16));
+    const run = await runCli(['-b', tiny.back, '-f', front, '-o', join(dir, 'out'), '--only', 'direct', '--format', 'png', '-q']);
+    assert.equal(run, { code: 0, stdout: '', stderr: 'warning: back image converted from 8-bit RGB to 16-bit RGB to match the front image\n' });
+    assert.is(readPng(await readFile(join(dir, 'out', 'focus_stacked_direct.png'))).data.BYTES_PER_ELEMENT, 2, 'the PNG is 16-bit');
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Signals (item 3): run the built bin, interrupt it while a temporary file is open.
+
+const bin = fileURLToPath(new URL('../bin/focus-stacking.js', import.meta.url));
+
+/**
+ * Run the bin on a job whose temporary file is held open (FOCUS_STACKING_TEST_HOLD_WRITE_MS),
+ * wait for the "writing" line and for the temporary file to exist, send `signal`,
+ * and return the exit code, stderr and the temporary file seen.
+ */
+async function interruptWhileWriting(out: string, signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string; temp: string }> {
+  const child = spawn(process.execPath, [bin, '-b', tiny.back, '-f', tiny.front, '-o', out, '--only', 'direct', '--format', 'png'], {
+    env: { ...process.env, FOCUS_STACKING_TEST_HOLD_WRITE_MS: '60000' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  let ended = false;
+  void exited.then(() => (ended = true));
+  const safety = setTimeout(() => child.kill('SIGKILL'), 60_000); // a hung run fails the test instead of hanging it
+  try {
+    const writing = new Promise<void>((done) => {
+      child.stderr.setEncoding('utf8');
+      child.stderr.on('data', (text: string) => {
+        stderr += text;
+        if (/^writing /m.test(stderr)) done();
+      });
+    });
+    await Promise.race([writing, exited]);
+    let temp: string | undefined;
+    while (!ended && temp === undefined) {
+      temp = (await readdir(out).catch(() => [] as string[])).find((f) => f.endsWith('.tmp'));
+      if (temp === undefined) await new Promise((r) => setTimeout(r, 20));
+    }
+    if (temp === undefined) throw new Error(`the run ended before a temporary file was seen: ${stderr}`);
+    child.kill(signal);
+    const code = await exited;
+    return { code, stderr, temp };
+  } finally {
+    clearTimeout(safety);
+  }
+}
+
+test('SIGINT while writing: exit 130, the temporary file and the new output folder removed', async () => {
+  const w = await scratchDir();
+  const { code, stderr, temp } = await interruptWhileWriting(join(w, 'out'), 'SIGINT');
+  assert.match(temp, /^\.focus_stacked_direct\.png\.\d+\.[0-9a-f]+\.tmp$/);
+  assert.is(code, ExitCode.INTERRUPTED, stderr);
+  assert.ok(stderr.endsWith('focus-stacking: interrupted (SIGINT); temporary files removed\n'), stderr);
+  assert.equal(await listTree(w), [], 'nothing left: no temporary file, no directory');
+});
+
+test('SIGTERM while writing: exit 143, the temporary file removed, an existing folder kept as it was', async () => {
+  const w = await scratchDir();
+  await writeFile(join(w, 'keep.txt'), 'x');
+  const { code, stderr } = await interruptWhileWriting(w, 'SIGTERM');
+  assert.is(code, ExitCode.TERMINATED, stderr);
+  assert.ok(stderr.endsWith('focus-stacking: terminated (SIGTERM); temporary files removed\n'), stderr);
+  assert.equal(await listTree(w), ['keep.txt']);
+});
+
+test('main installs its signal handlers only while it runs', async () => {
+  const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+  const run = main(['--back', tiny.back, '--front', tiny.front, '--output', await scratchDir(), '--only', 'direct', '-q'], { stderr: { write: () => undefined } });
+  const during = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]; // main installs them before its first await
+  assert.is(await run, 0);
+  assert.equal(during, [before[0] + 1, before[1] + 1]);
+  assert.equal([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')], before);
+});
+
+// ---------------------------------------------------------------------------
 // Help and version
 
 test('--help lists the flags, choices, examples and exit codes on stdout', async () => {
@@ -252,13 +443,19 @@ test('--help lists the flags, choices, examples and exit codes on stdout', async
   assert.match(run.stdout, /Exit status: 0 success; 1 [^;]+; 2 /);
 });
 
+test('--help gives the short forms, the reuse of the last median size, the signals', async () => {
+  const { stdout } = await runCli(['-h']);
+  for (const flag of ['-b, --back', '-f, --front', '-o, --output', '-q, --quiet', '-h, --help']) assert.ok(stdout.includes(flag), flag);
+  assert.ok(stdout.replace(/\s+/g, ' ').includes('levels past the end of the list reuse its last size'), 'median sizes');
+  assert.ok(stdout.replace(/\s+/g, ' ').includes('130 interrupted (SIGINT), 143 terminated (SIGTERM)'), 'signals');
+});
+
 test('--version prints the package version', async () => {
   const { version } = JSON.parse(await readFile(root('package.json'), 'utf8')) as { version: string };
   assert.equal(await runCli(['--version']), { code: 0, stdout: `${version}\n`, stderr: '' });
 });
 
 test('the bin runs: node dist/bin/focus-stacking.js --help', async () => {
-  const bin = fileURLToPath(new URL('../bin/focus-stacking.js', import.meta.url));
   const { stdout } = await promisify(execFile)(process.execPath, [bin, '--help']);
   assert.ok(stdout.startsWith('Usage: focus-stacking --back B --front F --output DIR'), stdout);
   const failed = await promisify(execFile)(process.execPath, [bin, '--levels', '0']).then(

@@ -170,17 +170,30 @@ test('permission denied, reading and writing (as an unprivileged user)', async (
   writeFileSync(secret, readFileSync(colourFixture), { mode: 0o000 });
   const io = new URL('../lib/io.js', import.meta.url).href;
   const target = join(readOnly, 'out.png');
+  // Root ignores file modes: then the child loads everything it needs (the
+  // module, and jimp by one round trip in memory) while still root, wherever
+  // the clone is (a mode-700 home, say), and only then becomes "nobody"
+  // (65534) for the two calls under test.
+  const asRoot = process.getuid?.() === 0;
   const script = `
-    const { loadImage, saveImage } = await import(${JSON.stringify(io)});
+    const { loadImage, saveImage, encodeImage } = await import(${JSON.stringify(io)});
+    const { getCodec } = await import(${JSON.stringify(new URL('../lib/codecs/index.js', import.meta.url).href)});
     const image = { width: 1, height: 1, channels: 1, data: new Uint8Array(1) };
+    const jimp = await getCodec('jimp');
+    await jimp.decode((await encodeImage(image, { codec: 'jimp', format: 'png' })).bytes);
+    if (${asRoot}) {
+      process.setgroups([65534]);
+      process.setgid(65534);
+      process.setuid(65534);
+    }
     const report = (e) => ({ message: e.message, code: e.code });
     const write = await saveImage(image, ${JSON.stringify(target)}, { codec: 'jimp' }).then(() => 'written', report);
     const read = await loadImage(${JSON.stringify(secret)}, { codec: 'jimp' }).then(() => 'read', report);
-    console.log(JSON.stringify({ write, read }));`;
-  // Root ignores file modes: run as "nobody" then.
-  const asRoot = process.getuid?.() === 0;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], asRoot ? { uid: 65534, gid: 65534 } : {});
-  assert.equal(JSON.parse(stdout), {
+    console.log(JSON.stringify({ uid: process.getuid(), write, read }));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+  const { uid, ...result } = JSON.parse(stdout) as { uid: number };
+  assert.is.not(uid, 0, 'the calls ran unprivileged');
+  assert.equal(result, {
     write: { message: `Cannot write image "${target}": permission denied`, code: 'EWRITE' },
     read: { message: `Cannot read image "${secret}": permission denied`, code: 'EREAD' },
   });

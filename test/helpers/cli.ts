@@ -5,7 +5,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { main } from '../../lib/cli.js';
+import { main } from '../../lib/cli/index.js';
 
 /** What one run of the command line did. */
 export interface CliRun {
