@@ -13,6 +13,7 @@ import { oracle, renderGather, renderStack, type GatherScene, type Layer, type S
 import { blobsScene, occlusionScene, rampScene, stepsGatherScene, stepsScene, terracesScene, textureFromPhoto, type Texture } from '../../bench/groundtruth/scenes.js';
 import type { Image } from '../../lib/image.js';
 import { psnr } from '../../lib/evaluate/index.js';
+import { fixturePhoto, renderScenes, SIZES } from '../../bench/groundtruth/index.js';
 import { rng } from '../helpers/random.js';
 
 const W = 80;
@@ -227,6 +228,34 @@ test('gather scenes: terraces, blobs, steps-gather', () => {
   const stack = renderGather(steps);
   assert.is(psnr(oracle(stack), stack.truth), Infinity);
   assert.ok(psnr(stack.frames[0], stack.truth) < 20);
+});
+
+test('renderScenes: in memory, each scene with its kind, depth map, band and exact oracle where there is no occlusion', async () => {
+  const scenes = await renderScenes({ width: 64, height: 48, frames: 4, scenes: ['terraces', 'steps-gather', 'occlusion'], photo: fixturePhoto('pcb_007.jpg'), border: 4, band: 3 });
+  assert.equal(scenes.map((s) => [s.name, s.kind]), [
+    ['terraces', 'no-occlusion'],
+    ['steps-gather', 'no-occlusion'],
+    ['occlusion', 'occlusion'],
+  ]);
+  for (const s of scenes) {
+    assert.is(s.frames.length, 4);
+    assert.equal([s.truth.width, s.truth.height, s.truth.channels], [64, 48, 3]);
+    assert.equal(s.depth.data, Uint8Array.from(s.indices, (i) => Math.round((255 * i) / 3)));
+  }
+  const [terraces, steps, occlusion] = scenes;
+  assert.is(psnr(oracle(terraces), terraces.truth), Infinity);
+  assert.is(psnr(oracle(steps), steps.truth), Infinity);
+  assert.ok(psnr(oracle(occlusion), occlusion.truth) < 60, 'occlusion: the oracle is not exact');
+  // Terraces step one frame at a time: no band. The tiles jump by more than one frame, so they have one.
+  assert.is(terraces.band, undefined);
+  assert.is(terraces.bandShare, 0);
+  assert.ok(steps.band instanceof Uint8Array && steps.bandShare > 0.1 && steps.bandShare < 0.9, String(steps.bandShare));
+  assert.equal(SIZES.quick, { width: 512, height: 384 });
+  let message = '';
+  await renderScenes({ scenes: ['nope' as 'ramp'] }).catch((e: Error) => (message = e.message));
+  assert.match(message, /scenes: expected terraces, blobs, steps-gather, ramp, steps, occlusion, custom but received "nope"/);
+  await renderScenes({ scenes: ['custom'] }).catch((e: Error) => (message = e.message));
+  assert.match(message, /custom needs a depth map/);
 });
 
 test.run();
