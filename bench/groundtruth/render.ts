@@ -24,6 +24,11 @@
  * - The truth is the same composite without blur; the true depth at a pixel
  *   is that of the nearest layer covering at least half of it, rounded to a
  *   frame index.
+ *
+ * This "scatter" model lets a blurred layer spread over its neighbours
+ * (occlusion). {@link renderGather} is the other model, for stacks without
+ * occlusion: each output pixel gathers the texture around it through the
+ * blur of its own depth.
  */
 import type { Image } from '../../lib/image.js';
 
@@ -274,4 +279,131 @@ export function oracle(stack: RenderedStack): Image {
     data[3 * p + 2] = frame[3 * p + 2];
   }
   return { width, height, channels: 3, data };
+}
+
+/**
+ * A scene for the gather model: one texture seen through a depth map of
+ * whole frame indices, with no layer in front of another.
+ */
+export interface GatherScene {
+  /** A short name (the output folder). */
+  readonly name: string;
+  /** What the scene shows, one line. */
+  readonly description: string;
+  /** Width in pixels. */
+  readonly width: number;
+  /** Height in pixels. */
+  readonly height: number;
+  /** RGB samples on the 0..255 scale, interleaved, `width * height * 3`. */
+  readonly color: Float32Array;
+  /** The frame in focus at each pixel, 0 .. N-1, one a pixel. */
+  readonly indices: Uint16Array;
+}
+
+/**
+ * Render a scene by the gather model: frame k at pixel x is
+ * `sum_y G_s(x - y) src(y)` with `s = blurPerFrame * |depth(x) - k|`, a
+ * spatially varying Gaussian blur whose width depends on the depth of the
+ * output pixel only. Nothing spreads across a depth edge onto a pixel that
+ * is in focus, so wherever `depth(x) = k` frame k equals the truth exactly
+ * and the per-pixel oracle is exact: a stack without occlusion. Computed by
+ * blurring the whole texture once at each defocus that occurs (the depth is
+ * a whole number of frames, so at most N - 1 blurs) and taking each pixel
+ * from the blur of its defocus; near the image's edges the kernel is
+ * renormalised over the pixels inside.
+ *
+ * @param scene - The texture and the depth map.
+ * @param options - See {@link RenderOptions} (`slicesPerFrame` is not used).
+ * @returns The stack; the truth is the texture rounded to 8 bits.
+ */
+export function renderGather(scene: GatherScene, options: RenderOptions = {}): RenderedStack {
+  const { frames = RENDER_DEFAULTS.frames, blurPerFrame = RENDER_DEFAULTS.blurPerFrame } = options;
+  if (!Number.isInteger(frames) || frames < 2 || frames > 256) throw new RangeError(`frames: expected an integer from 2 to 256 but received ${frames}`);
+  if (!(blurPerFrame >= 0)) throw new RangeError(`blurPerFrame: expected a number of at least 0 but received ${blurPerFrame}`);
+  const { width, height, color, indices } = scene;
+  const n = width * height;
+  if (color.length !== 3 * n || indices.length !== n) throw new RangeError(`scene ${scene.name}: expected ${3 * n} colour samples and ${n} depths`);
+  const present = new Set<number>();
+  for (let p = 0; p < n; p++) {
+    if (indices[p] >= frames) throw new RangeError(`scene ${scene.name}: depth ${indices[p]} at pixel ${p} is not a frame of 0 .. ${frames - 1}`);
+    present.add(indices[p]);
+  }
+  const source = toBytes(color);
+  const truth: Image = { width, height, channels: 3, data: source };
+  // blurs[d]: the texture blurred by the defocus of d frames, made when first needed.
+  const blurs: (Uint8Array | undefined)[] = [source];
+  const out: Image[] = [];
+  for (let k = 0; k < frames; k++) {
+    for (const level of present) {
+      const d = Math.abs(level - k);
+      blurs[d] ??= toBytes(gaussianBlur(color, width, height, blurPerFrame * d));
+    }
+    const data = new Uint8Array(3 * n);
+    for (let p = 0; p < n; p++) {
+      const from = blurs[Math.abs(indices[p] - k)] as Uint8Array;
+      data[3 * p] = from[3 * p];
+      data[3 * p + 1] = from[3 * p + 1];
+      data[3 * p + 2] = from[3 * p + 2];
+    }
+    out.push({ width, height, channels: 3, data });
+  }
+  const depth: Image = { width, height, channels: 1, data: Uint8Array.from(indices, (i) => Math.round((255 * i) / (frames - 1))) };
+  return { frames: out, truth, depth, indices: Uint16Array.from(indices) };
+}
+
+/** Round to 8 bits, clamped. */
+function toBytes(samples: Float32Array): Uint8Array {
+  const out = new Uint8Array(samples.length);
+  for (let i = 0; i < samples.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(samples[i])));
+  return out;
+}
+
+/**
+ * A Gaussian blur of interleaved RGB, truncated at 3 sigma and renormalised
+ * over the pixels inside the image (a separable weight over a rectangle, so
+ * the two passes may each renormalise). Sigma below 0.2 is a copy.
+ */
+function gaussianBlur(color: Float32Array, width: number, height: number, sigma: number): Float32Array {
+  if (sigma < 0.2) return Float32Array.from(color);
+  const r = Math.ceil(3 * sigma);
+  const kernel = gaussianKernel(sigma, r);
+  const rows = new Float32Array(color.length);
+  for (let y = 0; y < height; y++) {
+    const row = y * width * 3;
+    for (let x = 0; x < width; x++) {
+      const from = Math.max(0, x - r);
+      const to = Math.min(width - 1, x + r);
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let w = 0;
+      for (let i = from; i <= to; i++) {
+        const k = kernel[i - x + r];
+        const q = row + 3 * i;
+        s0 += k * color[q];
+        s1 += k * color[q + 1];
+        s2 += k * color[q + 2];
+        w += k;
+      }
+      const q = row + 3 * x;
+      rows[q] = s0 / w;
+      rows[q + 1] = s1 / w;
+      rows[q + 2] = s2 / w;
+    }
+  }
+  const out = new Float32Array(color.length);
+  const stride = width * 3;
+  for (let y = 0; y < height; y++) {
+    const from = Math.max(0, y - r);
+    const to = Math.min(height - 1, y + r);
+    let w = 0;
+    for (let j = from; j <= to; j++) w += kernel[j - y + r];
+    const target = out.subarray(y * stride, (y + 1) * stride);
+    for (let j = from; j <= to; j++) {
+      const k = kernel[j - y + r] / w;
+      const source = rows.subarray(j * stride, (j + 1) * stride);
+      for (let i = 0; i < stride; i++) target[i] += k * source[i];
+    }
+  }
+  return out;
 }

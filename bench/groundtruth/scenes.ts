@@ -9,12 +9,20 @@
  *   and in front of it, cut from another photo, a disc and a thin bar (a
  *   wire) near the near end: the background is complete behind them, so the
  *   blurred near objects spread over it in the frames focused on it;
- * - `custom`: any photo with any depth map.
+ * - `custom`: any photo with any depth map;
+ *
+ * and, for the gather model (no occlusion: the depth is a whole frame index
+ * at every pixel, and every frame is exact where it is in focus),
+ *
+ * - `terraces`: a tilted plane quantised to the N frame planes;
+ * - `blobs`: a smooth random field (fixed seed) quantised to N levels of
+ *   equal area;
+ * - `steps-gather`: the tiles of `steps`.
  *
  * Pure typed arrays, deterministic.
  */
 import type { Image } from '../../lib/image.js';
-import type { Layer, Scene } from './render.js';
+import type { GatherScene, Layer, Scene } from './render.js';
 
 /** A texture: RGB on the 0..255 scale, interleaved. */
 export interface Texture {
@@ -102,14 +110,108 @@ const STEPS = [
  */
 export function stepsScene(texture: Texture, frames: number): Scene {
   const { width, height } = texture;
-  const depths = STEPS.map((row) => row.map((d) => Math.round((d * (frames - 1)) / 7)));
+  const { depthAt, text } = stepsDepth(width, height, frames);
   return {
     name: 'steps',
-    description: `8 flat tiles at depths ${depths.map((r) => r.join(' ')).join(' / ')}`,
+    description: `8 flat tiles at depths ${text}`,
     width,
     height,
-    layers: [plane(texture, (x, y) => depths[Math.min(1, Math.floor((2 * y) / height))][Math.min(3, Math.floor((4 * x) / width))])],
+    layers: [plane(texture, depthAt)],
   };
+}
+
+/** The tile depths of the steps scenes, scaled to N. */
+function stepsDepth(width: number, height: number, frames: number): { depthAt: (x: number, y: number) => number; text: string } {
+  const depths = STEPS.map((row) => row.map((d) => Math.round((d * (frames - 1)) / 7)));
+  return {
+    depthAt: (x, y) => depths[Math.min(1, Math.floor((2 * y) / height))][Math.min(3, Math.floor((4 * x) / width))],
+    text: depths.map((r) => r.join(' ')).join(' / '),
+  };
+}
+
+/** A gather scene from a texture and a whole frame index at each pixel. */
+function gatherScene(texture: Texture, name: string, description: string, indexAt: (x: number, y: number) => number): GatherScene {
+  const { width, height } = texture;
+  const indices = new Uint16Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) indices[y * width + x] = indexAt(x, y);
+  return { name, description, width, height, color: texture.data, indices };
+}
+
+/**
+ * The tiles of {@link stepsScene} for the gather model: no occlusion.
+ *
+ * @param texture - The photo.
+ * @param frames - N.
+ * @returns The scene.
+ */
+export function stepsGatherScene(texture: Texture, frames: number): GatherScene {
+  const { depthAt, text } = stepsDepth(texture.width, texture.height, frames);
+  return gatherScene(texture, 'steps-gather', `8 flat tiles at depths ${text}, gather model`, depthAt);
+}
+
+/**
+ * A tilted plane quantised to the N frame planes: terraces whose edges
+ * slant (the depth rises mostly to the right, a little downwards), each
+ * one frame above the last, `min(N-1, floor(N t))` with
+ * `t = 0.85 x / W + 0.15 y / H`.
+ *
+ * @param texture - The photo.
+ * @param frames - N.
+ * @returns The scene.
+ */
+export function terracesScene(texture: Texture, frames: number): GatherScene {
+  const { width, height } = texture;
+  return gatherScene(texture, 'terraces', `a tilted plane quantised to ${frames} terraces, 0 (top left) to ${frames - 1} (bottom right), gather model`, (x, y) =>
+    Math.min(frames - 1, Math.floor(frames * ((0.85 * x) / width + (0.15 * y) / height))),
+  );
+}
+
+/** A generator of floats in [0, 1) (mulberry32), so the random scenes are the same everywhere. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A smooth random field quantised to N levels of equal area: the sum of 14
+ * Gaussian bumps of random sign, place and width (seeded, and placed in
+ * units of the height, so every size shows the same pattern), cut at its
+ * N-quantiles.
+ *
+ * @param texture - The photo.
+ * @param frames - N.
+ * @param seed - The random seed.
+ * @returns The scene.
+ */
+export function blobsScene(texture: Texture, frames: number, seed = 7): GatherScene {
+  const { width, height } = texture;
+  const next = mulberry32(seed);
+  const aspect = width / height;
+  const bumps = Array.from({ length: 14 }, () => ({ cx: next() * aspect, cy: next(), s: 0.07 + 0.13 * next(), a: 2 * next() - 1 }));
+  const field = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const u = (x + 0.5) / height;
+      const v = (y + 0.5) / height;
+      let f = 0;
+      for (const b of bumps) f += b.a * Math.exp(-((u - b.cx) ** 2 + (v - b.cy) ** 2) / (2 * b.s * b.s));
+      field[y * width + x] = f;
+    }
+  }
+  const sorted = Float32Array.from(field).sort();
+  const cuts = Array.from({ length: frames - 1 }, (_, i) => sorted[Math.floor(((i + 1) * sorted.length) / frames)]);
+  return gatherScene(texture, 'blobs', `a smooth random field (seed ${seed}) quantised to ${frames} levels of equal area, gather model`, (x, y) => {
+    const f = field[y * width + x];
+    let level = 0;
+    while (level < cuts.length && f >= cuts[level]) level++;
+    return level;
+  });
 }
 
 /** Where the near objects of {@link occlusionScene} are, as fractions of the size. */

@@ -2,13 +2,18 @@
 // frame equals the source where the depth is that frame's, away from depth
 // edges; the truth is the source; out-of-focus regions are a Gaussian blur
 // (checked against a 2-D convolution written here); a near object spreads
-// over the background in the frames focused on the background.
+// over the background in the frames focused on the background. The gather
+// model (no occlusion): a frame equals the source exactly wherever the depth
+// is that frame's, even next to depth edges, and is elsewhere the Gaussian
+// blur of the source of the output pixel's defocus (a 2-D convolution
+// renormalised at the image's edges, written here).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { oracle, renderStack, type Layer, type Scene } from '../../bench/groundtruth/render.js';
-import { occlusionScene, rampScene, stepsScene, textureFromPhoto, type Texture } from '../../bench/groundtruth/scenes.js';
+import { oracle, renderGather, renderStack, type GatherScene, type Layer, type Scene } from '../../bench/groundtruth/render.js';
+import { blobsScene, occlusionScene, rampScene, stepsGatherScene, stepsScene, terracesScene, textureFromPhoto, type Texture } from '../../bench/groundtruth/scenes.js';
 import type { Image } from '../../lib/image.js';
 import { psnr } from '../../lib/evaluate/index.js';
+import { fixturePhoto, renderScenes, SIZES } from '../../bench/groundtruth/index.js';
 import { rng } from '../helpers/random.js';
 
 const W = 80;
@@ -121,6 +126,136 @@ test('the scenes: ramp, steps and textures', () => {
   assert.equal([0, 20, 40, 60].map((x) => steps.indices[x]), [0, 5, 2, 7]);
   assert.equal([0, 20, 40, 60].map((x) => steps.indices[(H - 1) * W + x]), [4, 1, 6, 3]);
   assert.throws(() => renderStack(ramp, { frames: 1 }), /frames: expected an integer from 2 to 256/);
+});
+
+/** The Gaussian blur (sigma) at one pixel, truncated at 3 sigma, renormalised over the pixels inside. */
+function blurAt(t: Texture, x: number, y: number, c: number, sigma: number): number {
+  const r = Math.ceil(3 * sigma);
+  let s = 0;
+  let total = 0;
+  for (let j = Math.max(0, y - r); j <= Math.min(t.height - 1, y + r); j++) {
+    for (let i = Math.max(0, x - r); i <= Math.min(t.width - 1, x + r); i++) {
+      const g = Math.exp(-((i - x) ** 2 + (j - y) ** 2) / (2 * sigma * sigma));
+      s += g * t.data[(j * t.width + i) * 3 + c];
+      total += g;
+    }
+  }
+  return s / total;
+}
+
+function gather(texture: Texture, indexAt: (x: number, y: number) => number): GatherScene {
+  const indices = Uint16Array.from({ length: texture.width * texture.height }, (_, p) => indexAt(p % texture.width, Math.floor(p / texture.width)));
+  return { name: 'test', description: 'test', width: texture.width, height: texture.height, color: texture.data, indices };
+}
+
+test('gather: frame k is the source exactly wherever depth = k, right up to depth edges; the oracle is exact', () => {
+  const texture = randomTexture(6);
+  const source = asImage(texture);
+  // Halves at depths 1 and 5, and a speckle of single pixels at depth 7 and 0 (the sharpest edges there are).
+  const speckle = rng(9);
+  const depths = Array.from({ length: W * H }, (_, p): number => (p % W < 40 ? 1 : 5));
+  for (let i = 0; i < 200; i++) depths[Math.floor(speckle() * W * H)] = i % 2 ? 7 : 0;
+  const stack = renderGather(gather(texture, (x, y) => depths[y * W + x]), { frames: 8, blurPerFrame: 1.5 });
+  assert.is(stack.frames.length, 8);
+  assert.equal(stack.truth.data, source.data, 'truth = source');
+  let checked = 0;
+  for (let k = 0; k < 8; k++) {
+    for (let p = 0; p < W * H; p++) {
+      if (depths[p] !== k) continue;
+      for (let c = 0; c < 3; c++) assert.is(stack.frames[k].data[3 * p + c], source.data[3 * p + c], `frame ${k}, pixel ${p}`);
+      checked++;
+    }
+  }
+  assert.is(checked, W * H, 'every pixel checked once');
+  const best = oracle(stack);
+  assert.equal(best.data, source.data);
+  assert.is(psnr(best, stack.truth), Infinity);
+  assert.is(psnr(best, stack.truth, { border: 0 }), Infinity);
+  assert.equal(Array.from(new Set(stack.indices)).sort(), [0, 1, 5, 7]);
+  assert.equal(stack.depth.data, Uint8Array.from(depths, (d) => Math.round((255 * d) / 7)), 'depth map: round(255 i / 7)');
+  // Elsewhere, the Gaussian blur of the source at the output pixel's defocus: every pixel of frames 3 and 0.
+  for (const k of [3, 0]) {
+    let worst = 0;
+    let changed = 0;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const p = y * W + x;
+        const d = Math.abs(depths[p] - k);
+        if (d === 0) continue;
+        for (let c = 0; c < 3; c++) {
+          const v = stack.frames[k].data[3 * p + c];
+          worst = Math.max(worst, Math.abs(v - blurAt(texture, x, y, c, 1.5 * d)));
+          if (v !== source.data[3 * p + c]) changed++;
+        }
+      }
+    }
+    assert.ok(worst <= 0.51, `frame ${k}: largest difference from the blur ${worst}`);
+    assert.ok(changed > 0.9 * 3 * (W * H - 100), `frame ${k}: ${changed} samples blurred`);
+  }
+});
+
+test('gather: a random depth per pixel (every pixel an edge) still gives exact in-focus pixels', () => {
+  const texture = randomTexture(10, 30, 20);
+  const next = rng(11);
+  const depths = Uint16Array.from({ length: 600 }, () => Math.floor(next() * 4));
+  const stack = renderGather({ name: 'n', description: 'n', width: 30, height: 20, color: texture.data, indices: depths }, { frames: 4, blurPerFrame: 2 });
+  assert.is(psnr(oracle(stack), asImage(texture)), Infinity);
+  // Frame 0 at a pixel of depth 2 is the blur of sigma 4 there.
+  const p = depths.findIndex((d) => d === 2);
+  const x = p % 30;
+  const y = Math.floor(p / 30);
+  assert.ok(Math.abs(stack.frames[0].data[3 * p] - blurAt(texture, x, y, 0, 4)) <= 0.51);
+  assert.throws(() => renderGather({ name: 'n', description: 'n', width: 30, height: 20, color: texture.data, indices: depths }, { frames: 3 }), /depth 3 at pixel \d+ is not a frame of 0 \.\. 2/);
+});
+
+test('gather scenes: terraces, blobs, steps-gather', () => {
+  const tex = randomTexture(12, 96, 64);
+  const terraces = terracesScene(tex, 8);
+  // min(7, floor(8 (0.85 x / 96 + 0.15 y / 64))): 0 at the top left, 7 at the bottom right, one frame a step.
+  assert.is(terraces.indices[0], 0);
+  assert.is(terraces.indices[96 * 64 - 1], 7);
+  assert.is(terraces.indices[40], Math.floor((8 * 0.85 * 40) / 96));
+  for (let y = 0; y < 64; y++) for (let x = 1; x < 96; x++) assert.ok(terraces.indices[y * 96 + x] - terraces.indices[y * 96 + x - 1] <= 1);
+  const blobs = blobsScene(tex, 6);
+  const counts = new Array<number>(6).fill(0);
+  for (const i of blobs.indices) counts[i]++;
+  for (const c of counts) assert.ok(Math.abs(c - (96 * 64) / 6) <= 2, `equal areas: ${counts}`);
+  assert.equal(blobsScene(tex, 6).indices, blobs.indices, 'deterministic');
+  assert.not.equal(blobsScene(tex, 6, 8).indices, blobs.indices, 'another seed, another field');
+  const steps = stepsGatherScene(tex, 8);
+  assert.equal([0, 24, 48, 72].map((x) => steps.indices[x]), [0, 5, 2, 7]);
+  assert.equal([0, 24, 48, 72].map((x) => steps.indices[63 * 96 + x]), [4, 1, 6, 3]);
+  const stack = renderGather(steps);
+  assert.is(psnr(oracle(stack), stack.truth), Infinity);
+  assert.ok(psnr(stack.frames[0], stack.truth) < 20);
+});
+
+test('renderScenes: in memory, each scene with its kind, depth map, band and exact oracle where there is no occlusion', async () => {
+  const scenes = await renderScenes({ width: 64, height: 48, frames: 4, scenes: ['terraces', 'steps-gather', 'occlusion'], photo: fixturePhoto('pcb_007.jpg'), border: 4, band: 3 });
+  assert.equal(scenes.map((s) => [s.name, s.kind]), [
+    ['terraces', 'no-occlusion'],
+    ['steps-gather', 'no-occlusion'],
+    ['occlusion', 'occlusion'],
+  ]);
+  for (const s of scenes) {
+    assert.is(s.frames.length, 4);
+    assert.equal([s.truth.width, s.truth.height, s.truth.channels], [64, 48, 3]);
+    assert.equal(s.depth.data, Uint8Array.from(s.indices, (i) => Math.round((255 * i) / 3)));
+  }
+  const [terraces, steps, occlusion] = scenes;
+  assert.is(psnr(oracle(terraces), terraces.truth), Infinity);
+  assert.is(psnr(oracle(steps), steps.truth), Infinity);
+  assert.ok(psnr(oracle(occlusion), occlusion.truth) < 60, 'occlusion: the oracle is not exact');
+  // Terraces step one frame at a time: no band. The tiles jump by more than one frame, so they have one.
+  assert.is(terraces.band, undefined);
+  assert.is(terraces.bandShare, 0);
+  assert.ok(steps.band instanceof Uint8Array && steps.bandShare > 0.1 && steps.bandShare < 0.9, String(steps.bandShare));
+  assert.equal(SIZES.quick, { width: 512, height: 384 });
+  let message = '';
+  await renderScenes({ scenes: ['nope' as 'ramp'] }).catch((e: Error) => (message = e.message));
+  assert.match(message, /scenes: expected terraces, blobs, steps-gather, ramp, steps, occlusion, custom but received "nope"/);
+  await renderScenes({ scenes: ['custom'] }).catch((e: Error) => (message = e.message));
+  assert.match(message, /custom needs a depth map/);
 });
 
 test.run();
