@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Image } from '../../lib/image.js';
+import type { FloatImage, Image } from '../../lib/image.js';
 import { loadImage } from '../../lib/io.js';
-import { executorFor, SerialExecutor } from '../../lib/parallel/index.js';
+import { closeExecutors, executorFor, SerialExecutor } from '../../lib/parallel/index.js';
 import { ALL_OUTPUTS, outputName, stackPair, type StackResult } from '../../lib/stack.js';
 import { assertImageClose } from '../helpers/compare.js';
 import { fixture, readPng } from '../helpers/files.js';
@@ -113,8 +113,32 @@ test('a session checks its signal before each kernel call and gives back what it
   assert.is(exec.pool.inUse, 0);
 });
 
+test('an inner session inherits the signal; close() of a session ends it, not its executor; a failing kernel rejects', async () => {
+  const exec = new SerialExecutor();
+  const controller = new AbortController();
+  const session = exec.session({ signal: controller.signal });
+  assert.is(session.session().signal, controller.signal);
+  assert.is(session.threads, 1);
+  const plane = session.pool.float32(64);
+  await session.close();
+  assert.is(exec.pool.inUse, 0);
+  assert.is(exec.pool.release(plane), undefined);
+  // A kernel that throws (no data to write into) rejects the call instead of throwing.
+  const broken = exec.blend([new Float32Array(4)], image(1), image(2), { width: 4, height: 1, channels: 1 } as FloatImage);
+  const error = await broken.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.instance(error, TypeError);
+  await exec.close();
+  assert.is(exec.pool.bytes, 0);
+});
+
+function image(value: number): FloatImage {
+  return { width: 4, height: 1, channels: 1, data: new Float32Array(4).fill(value) };
+}
+
 test.after(async () => {
-  const { closeExecutors } = await import('../../lib/parallel/index.js');
   await closeExecutors();
 });
 
