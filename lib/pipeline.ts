@@ -52,6 +52,11 @@ export interface RunOptions {
   onProgress?: (step: string) => void;
   /** Where the kernels run and the buffers come from; this thread if omitted. */
   exec?: Executor;
+  /**
+   * Cancels the run: checked between steps and before each kernel call;
+   * once aborted, {@link runJobs} rejects with its reason.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -143,14 +148,34 @@ async function jobMasks(j: number, job: Job, cache: MeasureCache, level: number)
  * measure run one after the other, so that it is made once and given back
  * before the next measure is made.
  *
+ * Every buffer it takes from the executor's pool goes back to it before it
+ * settles, whether it succeeds, fails or is cancelled (the frames are the
+ * caller's to give back).
+ *
  * @param back - The back frame (far focus), float32. Consumed.
  * @param front - The front frame (near focus), float32. Consumed.
  * @param jobs - What to compute.
  * @param options - See {@link RunOptions}.
+ * @throws The reason of `options.signal` once it is aborted.
  */
 export async function runJobs(back: FloatImage, front: FloatImage, jobs: readonly Job[], options: RunOptions): Promise<void> {
-  const { levels, onResult, sixteen = false, onProgress = () => {}, exec = serialExecutor() } = options;
+  const { signal } = options;
+  const exec = (options.exec ?? serialExecutor()).session(signal ? { signal } : {});
+  try {
+    await runSession(back, front, jobs, { ...options, exec });
+  } finally {
+    exec.end();
+  }
+}
+
+async function runSession(back: FloatImage, front: FloatImage, jobs: readonly Job[], options: RunOptions & { exec: Executor }): Promise<void> {
+  const { levels, onResult, sixteen = false, exec, signal } = options;
   const { pool } = exec;
+  /** Between steps: stop if cancelled, else say what comes next. */
+  const onProgress = (step: string) => {
+    if (signal?.aborted) throw signal.reason;
+    options.onProgress?.(step);
+  };
 
   /** The finest level (or the whole image) of job `index`: blend, expand, clip, hand over. */
   const finish = async (index: number, masks: Mask[], bands: readonly [FloatImage, FloatImage], coarser?: FloatImage) => {

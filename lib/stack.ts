@@ -97,10 +97,16 @@ export interface StackOptions extends StrategyOptions {
    * @default the number of cores, at most 4
    */
   threads?: number;
+  /**
+   * Cancels the run: checked before each kernel call and between steps;
+   * once aborted, the call rejects with the signal's reason (an `AbortError`
+   * `DOMException` unless given another), having given every buffer back.
+   */
+  signal?: AbortSignal;
 }
 
 const STACK_KEYS = optionKeys<StackOptions>({
-  levels: 1, outputs: 1, beta: 1, smoothKernel: 1, medianSizes: 1, threads: 1, mixed: 1, onProgress: 1, onWarning: 1, onOutput: 1,
+  levels: 1, outputs: 1, beta: 1, smoothKernel: 1, medianSizes: 1, threads: 1, mixed: 1, signal: 1, onProgress: 1, onWarning: 1, onOutput: 1,
 });
 
 /**
@@ -113,19 +119,22 @@ const STACK_KEYS = optionKeys<StackOptions>({
  *   A gray + colour or 8-bit + 16-bit pair is converted to the richer kind
  *   (see {@link StackOptions.mixed}).
  * @param options - See {@link StackOptions}.
- * @returns The outputs asked for, by their file names without extension. With
- *   more than one thread their samples live in `SharedArrayBuffer`s.
+ * @returns The outputs asked for, by their file names without extension; the
+ *   caller owns them (ordinary, unshared typed arrays).
  * @throws TypeError, RangeError for bad arguments (an image of the wrong shape,
  *   an unknown or bad option, and with `mixed: 'refuse'` frames with
  *   different channel counts or depths).
+ * @throws The reason of `options.signal` once it is aborted (an `AbortError`
+ *   `DOMException` by default).
  */
 export async function stackPair(back: Image, front: Image, options: StackOptions = {}): Promise<StackResult> {
   assertKnownKeys('stackPair', options, STACK_KEYS);
   assertImage('back', back);
   assertImage('front', front);
-  const { levels = DEFAULT_LEVELS, outputs = ALL_OUTPUTS, onProgress, onWarning = () => {}, onOutput = () => {}, threads = defaultThreads() } = options;
+  const { levels = DEFAULT_LEVELS, outputs = ALL_OUTPUTS, onProgress, onWarning = () => {}, onOutput = () => {}, threads = defaultThreads(), signal } = options;
   assertInteger('levels', levels, 1, MAX_LEVELS);
   assertInteger('threads', threads, 1, 64);
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidParameter('signal', 'an AbortSignal', signal, 'type');
   const knobs = resolveStrategyOptions(options);
   const wanted = resolveOutputs(outputs);
   if (assertOneOf('mixed', options.mixed ?? MixedPair.CONVERT, Object.values(MixedPair)) === MixedPair.CONVERT) {
@@ -158,7 +167,8 @@ export async function stackPair(back: Image, front: Image, options: StackOptions
   if (wanted.has(Output.DIRECT)) add(Output.DIRECT, { strategy: gradient, mode: Mode.DIRECT });
 
   onProgress?.('converting to float');
-  const exec = executorFor(threads);
+  // One session of the shared executor: it checks the signal and takes back every buffer of the run.
+  const exec = executorFor(threads).session(signal ? { signal } : {});
   const max = maxValue(back);
   const out: StackResult = {};
   const deliver = (name: OutputName, image: Image) => {
@@ -172,6 +182,7 @@ export async function stackPair(back: Image, front: Image, options: StackOptions
       levels,
       exec,
       sixteen,
+      ...(signal ? { signal } : {}),
       ...(onProgress ? { onProgress } : {}),
       onResult: (i, { image, mask }) => {
         const { output } = jobs[i];
@@ -180,8 +191,8 @@ export async function stackPair(back: Image, front: Image, options: StackOptions
       },
     });
   } finally {
-    // The executor's arenas serve one run: give the memory back, whatever happened.
-    exec.pool.clear();
+    // Every buffer of the run goes back to the pool, whatever happened; the pool keeps its arenas for the next run.
+    exec.end();
   }
   return out;
 }

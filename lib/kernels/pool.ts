@@ -1,5 +1,5 @@
 /**
- * Reuse of large scratch buffers within a run.
+ * Reuse of large scratch buffers, within a run and across runs.
  *
  * On the machines measured here, touching freshly mapped memory costs about
  * 3 ms per MB (a 12 MP float32 colour image: 0.45 s before any arithmetic),
@@ -7,8 +7,13 @@
  * when both this thread and every worker thread that saw it collect it,
  * which can be never. So the pipeline takes its planes and bands from a
  * pool: a few large arenas, carved into typed arrays and given back as soon
- * as they are dead, so that a run touches, and holds, little more than its
- * largest live set.
+ * as they are dead. The arenas are kept from one run to the next (a run
+ * touches, and holds, little more than its largest live set, once), until
+ * {@link BufferPool.clear} drops them.
+ *
+ * A run takes its buffers through a {@link Lease}, which gives back whatever
+ * the run still holds when it ends, however it ends. Allocation stays behind
+ * these two classes (the arenas may later be a shared `WebAssembly.Memory`).
  */
 
 /** Options of {@link BufferPool}. */
@@ -26,6 +31,31 @@ export interface BufferPoolOptions {
   arenaBytes?: number;
 }
 
+/** An array a pool hands out. */
+export type PoolArray = Float32Array | Uint8Array | Uint16Array;
+
+/** Where a run takes its buffers from: a {@link BufferPool}, or a {@link Lease} of one. */
+export interface Buffers {
+  /** Whether the arrays are backed by `SharedArrayBuffer`s. */
+  readonly shared: boolean;
+  /** Bytes handed out and not given back yet. */
+  readonly inUse: number;
+  /** A Float32Array of `length` elements, with unspecified contents. */
+  float32(length: number): Float32Array;
+  /** A Uint8Array of `length` elements, with unspecified contents. */
+  uint8(length: number): Uint8Array;
+  /** A Uint16Array of `length` elements, with unspecified contents. */
+  uint16(length: number): Uint16Array;
+  /**
+   * Samples of a result handed to the caller, who owns them: a Uint8Array
+   * (or, with `sixteen`, a Uint16Array) of `length` zeros, never shared and
+   * not from the arenas.
+   */
+  samples(length: number, sixteen: boolean): Uint8Array | Uint16Array;
+  /** Give arrays back; the caller must not use them afterwards. Arrays not handed out here are ignored. */
+  release(...arrays: (PoolArray | undefined)[]): void;
+}
+
 /** Allocations are aligned (and rounded up) to this many bytes. */
 const ALIGN = 64;
 
@@ -34,14 +64,16 @@ interface Span {
   size: number;
 }
 
-/** One large buffer and its free spans, sorted by start and coalesced. */
+/** One large buffer, its free spans (sorted by start and coalesced) and its spans in use. */
 class Arena {
   readonly free: Span[];
+  /** Each span in use, by start: its size and the array handed out on it. */
+  readonly used = new Map<number, { bytes: number; array: PoolArray }>();
   constructor(readonly buffer: ArrayBuffer | SharedArrayBuffer) {
     this.free = [{ start: 0, size: buffer.byteLength }];
   }
 
-  /** First fit; the offset of `bytes` bytes, or undefined. */
+  /** First fit; the offset of `bytes` bytes, or undefined. Call {@link Arena.hand} with the array made on it. */
   take(bytes: number): number | undefined {
     const i = this.free.findIndex((span) => span.size >= bytes);
     if (i < 0) return undefined;
@@ -55,7 +87,19 @@ class Arena {
     return start;
   }
 
-  give(start: number, bytes: number): void {
+  /** Record `array`, made on a span just taken, as in use. */
+  hand<T extends PoolArray>(array: T, bytes: number): T {
+    this.used.set(array.byteOffset, { bytes, array });
+    return array;
+  }
+
+  /** Give back the span of `array`; the bytes freed (0 unless `array` itself is in use). */
+  give(array: PoolArray): number {
+    const start = array.byteOffset;
+    const entry = this.used.get(start);
+    if (entry?.array !== array) return 0;
+    const { bytes } = entry;
+    this.used.delete(start);
     let i = this.free.findIndex((span) => span.start > start);
     if (i < 0) i = this.free.length;
     this.free.splice(i, 0, { start, size: bytes });
@@ -70,14 +114,19 @@ class Arena {
       prev.size += this.free[i].size;
       this.free.splice(i, 1);
     }
+    return bytes;
   }
 }
 
-/** Hands out typed arrays carved from a few large arenas, and takes them back. */
-export class BufferPool {
+/**
+ * Hands out typed arrays carved from a few large arenas, takes them back,
+ * and keeps the arenas for the next run until {@link BufferPool.clear}.
+ */
+export class BufferPool implements Buffers {
   readonly #arenas: Arena[] = [];
   readonly #shared: boolean;
   readonly #arenaBytes: number;
+  #inUse = 0;
 
   constructor(options: BufferPoolOptions = {}) {
     this.#shared = options.shared ?? false;
@@ -94,51 +143,140 @@ export class BufferPool {
     return this.#arenas.reduce((sum, arena) => sum + arena.buffer.byteLength, 0);
   }
 
+  /** Bytes handed out and not given back yet (0 between runs: a check for tests and debugging). */
+  get inUse(): number {
+    return this.#inUse;
+  }
+
   /** A Float32Array of `length` elements, with unspecified contents. */
   float32(length: number): Float32Array {
-    const [buffer, offset] = this.#take(length * 4);
-    return new Float32Array(buffer, offset, length);
+    return this.#take(length * 4, (buffer, offset) => new Float32Array(buffer, offset, length));
   }
 
   /** A Uint8Array of `length` elements, with unspecified contents. */
   uint8(length: number): Uint8Array {
-    const [buffer, offset] = this.#take(length);
-    return new Uint8Array(buffer, offset, length);
+    return this.#take(length, (buffer, offset) => new Uint8Array(buffer, offset, length));
+  }
+
+  /** A Uint16Array of `length` elements, with unspecified contents. */
+  uint16(length: number): Uint16Array {
+    return this.#take(length * 2, (buffer, offset) => new Uint16Array(buffer, offset, length));
   }
 
   /**
-   * Samples for a result handed to the caller: a Uint8Array (or, with
-   * `sixteen`, a Uint16Array) of `length` elements, shared if the pool is,
-   * not from the arenas.
+   * Samples of a result handed to the caller, who owns them: a Uint8Array
+   * (or, with `sixteen`, a Uint16Array) of `length` zeros, never shared and
+   * not from the arenas, so that the garbage collector of this thread alone
+   * reclaims them.
    */
   samples(length: number, sixteen: boolean): Uint8Array | Uint16Array {
-    if (sixteen) return this.#shared ? new Uint16Array(new SharedArrayBuffer(length * 2)) : new Uint16Array(length);
-    return this.#shared ? new Uint8Array(new SharedArrayBuffer(length)) : new Uint8Array(length);
+    return sixteen ? new Uint16Array(length) : new Uint8Array(length);
   }
 
-  /** Give arrays back; the caller must not use them afterwards. Arrays not from this pool are ignored. */
-  release(...arrays: (Float32Array | Uint8Array | undefined)[]): void {
+  /**
+   * Give arrays back; the caller must not use them afterwards. Only the
+   * arrays handed out count: others (views made on them, arrays given back
+   * already, arrays of other pools) are ignored.
+   */
+  release(...arrays: (PoolArray | undefined)[]): void {
     for (const array of arrays) {
       const arena = array && this.#arenas.find((a) => a.buffer === array.buffer);
-      if (arena) arena.give(array.byteOffset, roundUp(array.byteLength));
+      if (arena) this.#inUse -= arena.give(array);
     }
   }
 
-  /** Drop every arena (the garbage collector reclaims them); arrays handed out must not be used afterwards. */
-  clear(): void {
-    this.#arenas.length = 0;
+  /** A {@link Lease} of this pool, for one run. */
+  lease(): Lease {
+    return new Lease(this);
   }
 
-  #take(bytes: number): [ArrayBuffer | SharedArrayBuffer, number] {
+  /**
+   * Drop every arena, so that the garbage collector can reclaim them (with
+   * worker threads, only once they have stopped). Arrays still handed out
+   * stay valid but are no longer the pool's.
+   */
+  clear(): void {
+    this.#arenas.length = 0;
+    this.#inUse = 0;
+  }
+
+  #take<T extends PoolArray>(bytes: number, view: (buffer: ArrayBuffer | SharedArrayBuffer, offset: number) => T): T {
     const size = roundUp(Math.max(bytes, 1));
+    this.#inUse += size;
     for (const arena of this.#arenas) {
       const offset = arena.take(size);
-      if (offset !== undefined) return [arena.buffer, offset];
+      if (offset !== undefined) return arena.hand(view(arena.buffer, offset), size);
     }
     const arenaSize = Math.max(size, this.#arenaBytes);
     const arena = new Arena(this.#shared ? new SharedArrayBuffer(arenaSize) : new ArrayBuffer(arenaSize));
     this.#arenas.push(arena);
-    return [arena.buffer, arena.take(size)!];
+    return arena.hand(view(arena.buffer, arena.take(size)!), size);
+  }
+}
+
+/**
+ * The buffers one run takes from a pool (or from another lease): it
+ * remembers what it handed out and {@link Lease.releaseAll} gives back what
+ * the run still holds, so that a run that fails or is cancelled gives
+ * everything back too.
+ */
+export class Lease implements Buffers {
+  readonly #parent: Buffers;
+  readonly #held = new Set<PoolArray>();
+
+  /** @param parent - Where the buffers come from. */
+  constructor(parent: Buffers) {
+    this.#parent = parent;
+  }
+
+  /** Whether the arrays are backed by `SharedArrayBuffer`s. */
+  get shared(): boolean {
+    return this.#parent.shared;
+  }
+
+  /** Bytes this lease holds (rounded up as the pool does). */
+  get inUse(): number {
+    let bytes = 0;
+    for (const array of this.#held) bytes += roundUp(Math.max(array.byteLength, 1));
+    return bytes;
+  }
+
+  /** A Float32Array of `length` elements, with unspecified contents. */
+  float32(length: number): Float32Array {
+    return this.#hold(this.#parent.float32(length));
+  }
+
+  /** A Uint8Array of `length` elements, with unspecified contents. */
+  uint8(length: number): Uint8Array {
+    return this.#hold(this.#parent.uint8(length));
+  }
+
+  /** A Uint16Array of `length` elements, with unspecified contents. */
+  uint16(length: number): Uint16Array {
+    return this.#hold(this.#parent.uint16(length));
+  }
+
+  /** See {@link Buffers.samples}: the caller owns them, the lease does not hold them. */
+  samples(length: number, sixteen: boolean): Uint8Array | Uint16Array {
+    return this.#parent.samples(length, sixteen);
+  }
+
+  /** Give arrays back; arrays this lease does not hold are ignored. */
+  release(...arrays: (PoolArray | undefined)[]): void {
+    for (const array of arrays) {
+      if (array && this.#held.delete(array)) this.#parent.release(array);
+    }
+  }
+
+  /** Give back everything this lease still holds. */
+  releaseAll(): void {
+    this.#parent.release(...this.#held);
+    this.#held.clear();
+  }
+
+  #hold<T extends PoolArray>(array: T): T {
+    this.#held.add(array);
+    return array;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Splitting kernels between worker threads (Node.js `worker_threads`). Each
  * kernel's range is cut into one band per thread; the workers take all but
- * the first, this thread does the first, and the call resolves when all are
+ * the first, this thread does the first, and the call settles when all are
  * done. The buffers are `SharedArrayBuffer`s, so nothing is copied.
  */
 import { availableParallelism } from 'node:os';
@@ -18,19 +18,33 @@ export function defaultThreads(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
-interface Pending {
+interface Band {
   resolve: () => void;
   reject: (error: Error) => void;
 }
 
-/** Runs kernels on this thread and `threads - 1` workers. */
+/** A worker thread and the bands it has not answered yet. */
+interface Slot {
+  readonly worker: Worker;
+  readonly pending: Map<number, Band>;
+  /** False once it has exited (crashed, or was terminated): it gets no more bands. */
+  alive: boolean;
+}
+
+/**
+ * Runs kernels on this thread and `threads - 1` workers. A worker that
+ * fails or exits fails the calls it was running (each call still waits for
+ * all its other bands); later calls run on the workers left, or here.
+ * {@link ThreadedExecutor.close} stops the workers and drops the pool's arenas.
+ */
 export class ThreadedExecutor extends Executor {
   readonly threads: number;
-  readonly #workers: Worker[];
-  readonly #pending = new Map<number, Pending>();
+  declare readonly pool: BufferPool;
+  readonly #slots: Slot[];
+  /** Calls that have bands on workers, not settled yet. */
+  readonly #running = new Set<Promise<unknown>>();
   #next = 0;
-  /** A worker stopped (crashed, or was terminated): from then on everything runs here. */
-  #stopped = false;
+  #closing: Promise<void> | undefined;
 
   /**
    * @param threads - Threads in all, this one included; at least 2.
@@ -38,51 +52,90 @@ export class ThreadedExecutor extends Executor {
   constructor(threads: number) {
     super(new BufferPool({ shared: true }));
     this.threads = threads;
-    this.#workers = Array.from({ length: threads - 1 }, () => {
-      const worker = new Worker(new URL('./worker.js', import.meta.url));
-      worker.on('message', ({ id, error }: { id: number; error?: string }) => {
-        const pending = this.#pending.get(id);
-        this.#pending.delete(id);
-        if (this.#pending.size === 0) for (const w of this.#workers) w.unref();
-        if (error === undefined) pending?.resolve();
-        else pending?.reject(new Error(`worker thread: ${error}`));
-      });
-      worker.on('error', (error) => {
-        for (const pending of this.#pending.values()) pending.reject(error);
-        this.#pending.clear();
-      });
-      worker.on('exit', () => {
-        this.#stopped = true;
-      });
-      worker.unref(); // idle workers do not keep the process alive; busy ones do (see run)
-      return worker;
+    this.#slots = Array.from({ length: threads - 1 }, () => this.#spawn());
+  }
+
+  #spawn(): Slot {
+    const worker = new Worker(new URL('./worker.js', import.meta.url));
+    const slot: Slot = { worker, pending: new Map(), alive: true };
+    const settle = (id: number, error?: Error) => {
+      const band = slot.pending.get(id);
+      slot.pending.delete(id);
+      if (slot.pending.size === 0) worker.unref();
+      if (error) band?.reject(error);
+      else band?.resolve();
+    };
+    const stop = (error: Error) => {
+      slot.alive = false;
+      for (const id of [...slot.pending.keys()]) settle(id, error);
+    };
+    worker.on('message', ({ id, error }: { id: number; error?: string }) => settle(id, error === undefined ? undefined : new Error(`worker thread: ${error}`)));
+    worker.on('error', stop);
+    worker.on('exit', (code) => stop(new Error(`worker thread exited (code ${code}) before finishing its band`)));
+    worker.unref(); // idle workers do not keep the process alive; busy ones do (see #post)
+    return slot;
+  }
+
+  /** Give `slot` a band; resolves when it is done, rejects if it fails or the worker stops. */
+  #post(slot: Slot, message: { id: number; name: KernelName; args: unknown[]; start: number; end: number }): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      slot.pending.set(message.id, { resolve, reject });
+      slot.worker.ref();
+      try {
+        slot.worker.postMessage(message);
+      } catch (error) {
+        slot.pending.delete(message.id);
+        if (slot.pending.size === 0) slot.worker.unref();
+        reject(error as Error);
+      }
     });
   }
 
   protected async run(name: KernelName, args: unknown[], units: number): Promise<void> {
     // A worker would write into a copy of an array that is not shared, and
-    // copying a view copies its whole buffer: such calls run here.
-    const bands = allShared(args) && !this.#stopped ? Math.max(1, Math.min(this.threads, Math.floor(units / MIN_UNITS_PER_THREAD))) : 1;
+    // copying a view copies its whole buffer: such calls run here. So do
+    // calls made once close() has begun.
+    const workers = this.#closing || !allShared(args) ? [] : this.#slots.filter((slot) => slot.alive);
+    const bands = Math.max(1, Math.min(workers.length + 1, Math.floor(units / MIN_UNITS_PER_THREAD)));
     const cut = (i: number) => Math.round((units * i) / bands);
-    const done = [];
-    for (let i = 1; i < bands; i++) {
-      const id = this.#next++;
-      done.push(
-        new Promise<void>((resolve, reject) => {
-          this.#pending.set(id, { resolve, reject });
-          this.#workers[i - 1].ref();
-          this.#workers[i - 1].postMessage({ id, name, args, start: cut(i), end: cut(i + 1) });
-        }),
-      );
+    const done: Promise<void>[] = [];
+    for (let i = 1; i < bands; i++) done.push(this.#post(workers[i - 1], { id: this.#next++, name, args, start: cut(i), end: cut(i + 1) }));
+    let failed: { error: unknown } | undefined;
+    try {
+      runKernel(name, args, 0, cut(1));
+    } catch (error) {
+      failed = { error };
     }
-    // This thread's band; a failure here still waits for (and handles) the workers'.
-    const here = (async () => runKernel(name, args, 0, cut(1)))();
-    await Promise.all([here, ...done]);
+    if (done.length > 0) {
+      // Whatever happened here, wait until no worker writes into the buffers any more.
+      const settled = Promise.allSettled(done);
+      this.#running.add(settled);
+      const results = await settled;
+      this.#running.delete(settled);
+      const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      failed ??= rejected && { error: rejected.reason };
+    }
+    if (failed) throw failed.error;
   }
 
-  /** Stop the worker threads. */
-  async close(): Promise<void> {
-    await Promise.all(this.#workers.map((w) => w.terminate()));
+  /**
+   * Stop the worker threads, once the kernel calls they are running are
+   * done, and drop the pool's arenas, giving the memory back to the system.
+   * Calls made meanwhile, and afterwards, run on this thread. Calling it
+   * again returns the same promise.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await Promise.allSettled([...this.#running]);
+      await Promise.all(
+        this.#slots.map(async ({ worker }) => {
+          worker.ref(); // an unref'd worker might not keep the process alive until it has exited
+          await worker.terminate();
+        }),
+      );
+      this.pool.clear();
+    })();
+    return this.#closing;
   }
 }
 

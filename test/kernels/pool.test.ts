@@ -29,16 +29,65 @@ test('released spans are reused and coalesce', () => {
   assert.is(pool.bytes, 640);
 });
 
-test('shared pools make SharedArrayBuffers; results come outside the arenas', () => {
+test('shared pools make SharedArrayBuffers; results are never shared nor from the arenas', () => {
   const pool = new BufferPool({ shared: true });
   assert.ok(pool.shared);
   assert.instance(pool.float32(4).buffer, SharedArrayBuffer);
+  assert.instance(pool.uint16(4).buffer, SharedArrayBuffer);
   const samples = pool.samples(6, true);
   assert.instance(samples, Uint16Array);
-  assert.instance(samples.buffer, SharedArrayBuffer);
+  assert.not.instance(samples.buffer, SharedArrayBuffer);
+  assert.equal(Array.from(samples), [0, 0, 0, 0, 0, 0]);
   assert.instance(new BufferPool().samples(6, false), Uint8Array);
+  assert.is(pool.inUse, 128, 'samples are not counted');
   pool.clear();
   assert.is(pool.bytes, 0);
+  assert.is(pool.inUse, 0);
+});
+
+test('inUse counts what is handed out; arenas are kept once everything is back; a second release is ignored', () => {
+  const pool = new BufferPool({ arenaBytes: 1024 });
+  const a = pool.uint8(100);
+  const b = pool.uint16(10);
+  const c = pool.float32(100);
+  assert.is(pool.inUse, 128 + 64 + 448);
+  assert.is(b.byteOffset, 128);
+  pool.release(a, undefined);
+  assert.is(pool.inUse, 64 + 448);
+  pool.release(a); // already back: ignored, even though the span is free
+  pool.release(new Uint8Array(c.buffer, c.byteOffset + 64, 8)); // not an array the pool handed out
+  assert.is(pool.inUse, 64 + 448);
+  const d = pool.uint8(64); // reuses a's place
+  assert.is(d.byteOffset, 0);
+  pool.release(a); // a's span now belongs to d: the stale view frees nothing
+  assert.is(pool.inUse, 64 + 64 + 448);
+  pool.release(b, c, d);
+  assert.is(pool.inUse, 0);
+  assert.is(pool.bytes, 1024, 'the arena stays for the next run');
+  assert.is(pool.uint8(1024).byteOffset, 0, 'all of it free again, coalesced');
+});
+
+test('a lease gives back everything it still holds, and only what it holds', () => {
+  const pool = new BufferPool({ arenaBytes: 4096 });
+  const outside = pool.float32(16);
+  const lease = pool.lease();
+  assert.is(lease.shared, false);
+  const x = lease.float32(100);
+  const y = lease.uint8(10);
+  lease.uint16(10);
+  assert.is(lease.inUse, 448 + 64 + 64);
+  assert.is(pool.inUse, 64 + 448 + 64 + 64);
+  lease.release(x, outside); // outside is not the lease's: ignored
+  assert.is(pool.inUse, 64 + 64 + 64);
+  lease.release(x); // already back
+  assert.is(pool.inUse, 64 + 64 + 64);
+  assert.instance(lease.samples(3, false), Uint8Array);
+  lease.releaseAll();
+  assert.is(lease.inUse, 0);
+  assert.is(pool.inUse, 64, 'only the array taken outside the lease');
+  lease.release(y); // after releaseAll: nothing
+  pool.release(outside);
+  assert.is(pool.inUse, 0);
 });
 
 test.run();
