@@ -42,7 +42,7 @@ test('bad options are refused with a message naming the option', async () => {
   await rejects(
     () => stackPair(a, a, { level: 3 } as StackOptions),
     TypeError,
-    'Unknown option "level" for stackPair; known options: levels, outputs, beta, smoothKernel, medianSizes, threads, mixed, onProgress, onWarning, onOutput',
+    'Unknown option "level" for stackPair; known options: levels, outputs, beta, smoothKernel, medianSizes, threads, mixed, signal, onProgress, onWarning, onOutput',
   );
   await rejects(() => stackPair({ ...a, data: new Uint8Array(5) }, a), TypeError, 'Expected 48 samples (4x4x3) for back.data but received a Uint8Array of length 5');
 });
