@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import yargs from 'yargs';
 import { assertInteger, assertNever, assertOneOf } from './errors.js';
-import { CodecName, DEFAULT_QUALITY, Format, getCodec } from './codecs/index.js';
+import { CodecName, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format, getCodec } from './codecs/index.js';
 import { maxValue, type Image } from './image.js';
 import { encodeImage, loadImage, saveImage, type EncodedImage } from './io.js';
 import { ALL_OUTPUTS, DEFAULT_LEVELS, MAX_LEVELS, Output, outputName, stackPair, type StackOptions } from './stack.js';
@@ -78,6 +78,7 @@ interface Plan {
   format: Format;
   quality: number;
   codec: CodecName | undefined;
+  maxPixels: number;
   quiet: boolean;
   stack: StackOptions & { outputs: readonly Output[] };
 }
@@ -140,6 +141,7 @@ function parser() {
     .option('quality', { requiresArg: true, default: DEFAULT_QUALITY, describe: 'JPEG quality, an integer from 1 to 100' })
     .option('only', { type: 'string', requiresArg: true, defaultDescription: 'all five', describe: `Outputs to write, comma-separated: ${Object.values(Output).join(', ')}` })
     .option('codec', { requiresArg: true, choices: Object.values(CodecName), defaultDescription: 'sharp if it loads, else jimp', describe: 'Image codec, for reading and writing' })
+    .option('max-pixels', { requiresArg: true, default: DEFAULT_MAX_PIXELS, describe: 'Refuse an input image of more pixels (read from its header, before decoding)' })
     .option('threads', { requiresArg: true, defaultDescription: `the cores, at most 4 (here ${defaultThreads()})`, describe: 'Threads to compute on, an integer from 1 to 64' })
     .option('quiet', { type: 'boolean', default: false, describe: 'No progress lines (errors and warnings still go to stderr)' })
     .example(EXAMPLES.map(([command, what]) => [`# ${what}\n$0 ${command}`, '']))
@@ -190,6 +192,7 @@ function checkFlags(args: Args): Plan {
   const output = checkPath('output', args.output);
   const levels = apiCheck('levels', args.levels, (v) => assertInteger('levels', parseNumber('levels', v), 1, MAX_LEVELS));
   const quality = apiCheck('quality', args.quality, (v) => assertInteger('quality', parseNumber('quality', v), 1, 100));
+  const maxPixels = apiCheck('maxPixels', args['max-pixels'], (v) => assertInteger('maxPixels', parseNumber('max-pixels', v), 1, Number.MAX_SAFE_INTEGER));
   const threads = args.threads === undefined ? defaultThreads() : apiCheck('threads', args.threads, (v) => assertInteger('threads', parseNumber('threads', v), 1, 64));
   const beta = parseNumber('beta', args.beta);
   const smoothKernel = parseNumber('smooth-kernel', args['smooth-kernel']);
@@ -208,6 +211,7 @@ function checkFlags(args: Args): Plan {
     format: args.format as Format,
     quality,
     codec: args.codec as CodecName | undefined,
+    maxPixels,
     quiet: args.quiet,
     stack: { levels, beta, smoothKernel, medianSizes, threads, outputs: ALL_OUTPUTS.filter((o) => wanted.has(o)) },
   };
@@ -263,6 +267,7 @@ const FLAGS: Record<string, string> = {
   outputs: 'only',
   codec: 'codec',
   format: 'format',
+  maxPixels: 'max-pixels',
 };
 
 /**
@@ -300,7 +305,8 @@ async function run(plan: Plan, stderr: { write(text: string): unknown }): Promis
   }
 
   // Reported once both are read, so that a bad input gives one line only.
-  const [back, front] = await Promise.all([loadImage(plan.back, { codec: plan.codec }), loadImage(plan.front, { codec: plan.codec })]);
+  const load = (path: string) => loadImage(path, { codec: plan.codec, maxPixels: plan.maxPixels });
+  const [back, front] = await Promise.all([load(plan.back), load(plan.front)]);
   say(`reading ${plan.back}: ${describeImage(back)}`);
   say(`reading ${plan.front}: ${describeImage(front)}`);
 

@@ -38,8 +38,17 @@ export function checkStructure(bytes: Uint8Array, format: Format): string | unde
 /** Valid bit depths of each PNG colour type. */
 const PNG_DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
 
+/** Samples per pixel of each PNG colour type. */
+const PNG_SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * Deflate's largest compression ratio: a 258-byte match coded in 2 bits. Compressed
+ * data shorter than its raw size divided by this cannot hold the image.
+ */
+const DEFLATE_MAX_RATIO = 1032;
+
 function checkPng(b: Uint8Array, v: DataView): string | undefined {
-  let idat = false;
+  let idat = 0;
   let first = true;
   for (let at = 8; ; ) {
     if (at + 8 > b.length) return 'the file ends before the IEND chunk';
@@ -54,8 +63,15 @@ function checkPng(b: Uint8Array, v: DataView): string | undefined {
       if (problem !== undefined) return problem;
     }
     first = false;
-    if (type === 'IDAT') idat = true;
-    if (type === 'IEND') return idat ? undefined : 'no IDAT chunk';
+    if (type === 'IDAT') idat += length;
+    if (type === 'IEND') {
+      if (idat === 0) return 'no IDAT chunk';
+      const width = v.getUint32(16);
+      const height = v.getUint32(20);
+      const raw = height * (1 + Math.ceil((width * PNG_SAMPLES[b[25]] * b[24]) / 8));
+      if (idat < Math.floor(raw / DEFLATE_MAX_RATIO)) return `${idat} bytes of IDAT data, too few for ${width}x${height}`;
+      return undefined;
+    }
     at += 12 + length;
   }
 }
@@ -79,7 +95,7 @@ function printable(type: string): string {
 // JPEG: segments inside the file; one frame header (SOFn) before the first scan.
 
 function checkJpeg(b: Uint8Array, v: DataView): string | undefined {
-  let frame = false;
+  let frame: { width: number; height: number; arithmetic: boolean } | undefined;
   for (let at = 2; ; ) {
     // libjpeg skips (and warns of) bytes before a marker: so do we.
     while (at < b.length && b[at] !== 0xff) at++;
@@ -94,13 +110,21 @@ function checkJpeg(b: Uint8Array, v: DataView): string | undefined {
     if (at + 4 > b.length) return 'the file ends before the first scan';
     const length = v.getUint16(at + 2);
     if (length < 2 || at + 2 + length > b.length) return `the file ends inside a segment (marker 0x${marker.toString(16).toUpperCase()})`;
-    if (marker === 0xda) return frame ? undefined : 'a scan before the frame header';
+    if (marker === 0xda) {
+      if (frame === undefined) return 'a scan before the frame header';
+      // Huffman coding spends at least one bit on each block's DC (baseline and
+      // progressive alike): the rest of the file must hold that many bits.
+      const { width, height, arithmetic } = frame;
+      const minimum = Math.floor((Math.ceil(width / 8) * Math.ceil(height / 8)) / 8);
+      if (!arithmetic && b.length - at < minimum) return `${b.length - at} bytes of scan data, too few for ${width}x${height}`;
+      return undefined;
+    }
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      if (frame) return 'a second frame header';
-      frame = true;
+      if (frame !== undefined) return 'a second frame header';
       if (length < 8) return 'a frame header cut short';
       const height = v.getUint16(at + 5);
       const width = v.getUint16(at + 7);
+      frame = { width, height, arithmetic: marker >= 0xc9 };
       const components = b[at + 9];
       if (width === 0 || height === 0) return `an invalid size ${width}x${height} in the frame header`;
       if (components === 0 || length < 8 + 3 * components) return `${components} components in a frame header of ${length} bytes`;
@@ -148,11 +172,19 @@ function checkBmp(v: DataView): string | undefined {
 /** Bytes per value of each TIFF field type (6.0 types, and IFD). */
 const TIFF_TYPE_SIZES: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4 };
 
+/**
+ * Largest compression ratio of the compressions whose ratio is bounded: none (1),
+ * LZW (5: a 12-bit code stands for at most 4096 bytes), deflate (8, 32946) and
+ * PackBits (32773: 2 bytes for 128).
+ */
+const TIFF_MAX_RATIOS: Record<number, number> = { 1: 1, 5: 2731, 8: DEFLATE_MAX_RATIO, 32946: DEFLATE_MAX_RATIO, 32773: 64 };
+
 /** Tags read below. */
 const T = {
   WIDTH: 256,
   HEIGHT: 257,
   BITS: 258,
+  COMPRESSION: 259,
   STRIP_OFFSETS: 273,
   SAMPLES: 277,
   STRIP_BYTE_COUNTS: 279,
@@ -227,9 +259,16 @@ function checkTiff(v: DataView): string | undefined {
   const counts = values(v, entries.get(tiled ? T.TILE_BYTE_COUNTS : T.STRIP_BYTE_COUNTS));
   if (offsets.length === 0) return `no ${what} offsets`;
   if (counts.length !== offsets.length) return `${offsets.length} ${what} offsets but ${counts.length} byte counts`;
+  let total = 0;
   for (let i = 0; i < offsets.length; i++) {
     if (offsets[i] + counts[i] > v.byteLength) return `a ${what} past the end of the file`;
+    total += counts[i];
   }
+  // Data too short for the size, whatever the compression's best ratio.
+  const [compression = 1] = values(v, entries.get(T.COMPRESSION));
+  const ratio = TIFF_MAX_RATIOS[compression];
+  const raw = height * Math.ceil((width * bitsPerPixel) / 8);
+  if (!tiled && ratio !== undefined && total < Math.floor(raw / ratio)) return `${total} bytes of strips, too few for ${width}x${height}`;
   if (tiled) {
     const [tileWidth = 0] = values(v, entries.get(T.TILE_WIDTH));
     const [tileLength = 0] = values(v, entries.get(T.TILE_LENGTH));
