@@ -63,7 +63,10 @@ export class ImageTooLargeError extends Error {
     readonly height: number,
     readonly maxPixels: number,
   ) {
-    super(`${width}x${height} is ${megapixels(width * height)} megapixels, above the limit of ${megapixels(maxPixels)}`);
+    // In megapixels ("268 megapixels, above the limit of 100"), or pixels for a limit below one.
+    const pixels = width * height;
+    const [size, limit] = maxPixels >= 1e6 ? [`${megapixels(pixels)} megapixels`, megapixels(maxPixels)] : [`${pixels} pixels`, String(maxPixels)];
+    super(`${width}x${height} is ${size}, above the limit of ${limit}`);
   }
 }
 
@@ -88,7 +91,7 @@ export class CorruptImageError extends Error {
   }
 }
 
-/** Pixels as megapixels for people: `268`, `1.5`, `0.01`. */
+/** Pixels as megapixels for people: `268`, `1.5`. */
 function megapixels(pixels: number): string {
   const mp = pixels / 1e6;
   return String(mp >= 10 ? Math.round(mp) : Number(mp.toPrecision(2)));
