@@ -155,6 +155,10 @@ function checkBmp(v: DataView): string | undefined {
   if (compression === 1 || compression === 2) {
     if (height < 0) return 'a top-down RLE image';
   }
+  // The colour table follows the header (bmp-ts reads as many entries as the header says).
+  const colours = core ? 0 : v.getUint32(46, true);
+  if (bits <= 8 && colours > 2 ** bits) return `${colours} colours for ${bits} bits per pixel`;
+  if (14 + headerSize + 4 * colours > length) return 'a colour table past the end of the file';
   const offset = v.getUint32(10, true);
   if (offset >= length) return 'pixel data past the end of the file';
   if (compression === 0 || compression === 3 || compression === 6) {
