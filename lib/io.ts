@@ -12,9 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { constants, rmSync } from 'node:fs';
 import { access, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { assertInteger, assertKnownKeys, assertOneOf, invalidParameter } from './errors.js';
+import { assertInteger, assertKnownKeys, assertOneOf, invalidParameter, optionKeys } from './errors.js';
 import { assertImage, type Image } from './image.js';
-import { CodecName, DEFAULT_QUALITY, Format, getCodec, sniffFormat } from './codecs/index.js';
+import { CodecName, CorruptImageError, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format, getCodec, ImageTooLargeError, sniffFormat } from './codecs/index.js';
 
 /** Codes of {@link ImageFileError}. */
 export const ImageFileErrorCode = {
@@ -28,6 +28,8 @@ export const ImageFileErrorCode = {
   EFORMAT: 'EFORMAT',
   /** Reading: a recognised format that does not decode (truncated or corrupt). */
   EDECODE: 'EDECODE',
+  /** Reading: the header declares more pixels than `maxPixels`; nothing was decoded. */
+  ETOOLARGE: 'ETOOLARGE',
   /** Reading: any other failure of the file system (permission denied...). */
   EREAD: 'EREAD',
   /** Writing: any failure (encoding, file system); nothing was written. */
@@ -64,6 +66,13 @@ export interface LoadImageOptions {
    * @default sharp when it loads, else jimp
    */
   codec?: CodecName;
+  /**
+   * Refuse an image whose header declares more pixels (width times height) than
+   * this, before decoding it (ImageFileError code ETOOLARGE): a small hostile file
+   * can declare a size that takes gigabytes to decode. An integer of at least 1.
+   * @default 100_000_000 (100 megapixels)
+   */
+  maxPixels?: number;
 }
 
 /** Options of {@link saveImage}. */
@@ -112,7 +121,9 @@ const EXTENSIONS: Record<string, Format> = {
 
 /**
  * Read and decode an image file (EXIF orientation applied; grayscale files
- * give 1 channel; 16-bit files give 16-bit samples with sharp).
+ * give 1 channel; 16-bit files give 16-bit samples with sharp). The size is
+ * read from the header and the file's structure checked before decoding: a
+ * file above `maxPixels`, or whose header and data disagree, is refused at once.
  *
  * **Colour images are RGB, not BGR as `cv2.imread` gives them**: for cv2
  * code, make the Mat with `matFromImage(image, { order: 'bgr' })`.
@@ -120,15 +131,16 @@ const EXTENSIONS: Record<string, Format> = {
  * @param path - The file.
  * @param options - See {@link LoadImageOptions}.
  * @returns The image.
- * @throws TypeError for a bad argument; ImageFileError (`code` ENOENT, EISDIR, EEMPTY,
- *   EFORMAT, EDECODE or EREAD) when the file cannot be read; Error when the sharp
- *   codec is asked for and not available.
+ * @throws TypeError or RangeError for a bad argument; ImageFileError (`code` ENOENT, EISDIR,
+ *   EEMPTY, EFORMAT, EDECODE, ETOOLARGE or EREAD) when the file cannot be read; Error when
+ *   the sharp codec is asked for and not available.
  */
 export async function loadImage(path: string, options: LoadImageOptions = {}): Promise<Image> {
-  assertKnownKeys('loadImage', options, ['codec']);
+  assertKnownKeys('loadImage', options, optionKeys<LoadImageOptions>({ codec: 1, maxPixels: 1 }));
   assertPath(path);
-  const { codec: name } = options;
+  const { codec: name, maxPixels = DEFAULT_MAX_PIXELS } = options;
   if (name !== undefined) assertOneOf('codec', name, Object.values(CodecName));
+  assertInteger('maxPixels', maxPixels, 1, Number.MAX_SAFE_INTEGER);
   const codec = await getCodec(name);
   let bytes: Uint8Array;
   try {
@@ -143,9 +155,11 @@ export async function loadImage(path: string, options: LoadImageOptions = {}): P
   const format = sniffFormat(bytes);
   if (format === undefined) throw new ImageFileError('read', path, 'not an image (unrecognised format)', 'EFORMAT');
   try {
-    return await codec.decode(bytes);
+    return await codec.decode(bytes, { maxPixels });
   } catch (error) {
-    throw new ImageFileError('read', path, `truncated or corrupt ${FORMAT_NAMES[format]} data`, 'EDECODE', error);
+    if (error instanceof ImageTooLargeError) throw new ImageFileError('read', path, `${error.message} (--max-pixels / maxPixels)`, 'ETOOLARGE', error);
+    const detail = error instanceof CorruptImageError ? ` (${error.problem})` : '';
+    throw new ImageFileError('read', path, `truncated or corrupt ${FORMAT_NAMES[format]} data${detail}`, 'EDECODE', error);
   }
 }
 

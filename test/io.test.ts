@@ -103,8 +103,8 @@ test('loadImage errors: one line naming the file, with a code', async () => {
   const truncatedJpg = join(dir, 'truncated.jpg');
   writeFileSync(truncatedJpg, jpg.subarray(0, jpg.length >> 1));
   for (const codec of codecs) {
-    await failsWith(() => loadImage(truncatedPng, { codec }), `Cannot read image "${truncatedPng}": truncated or corrupt PNG data`, 'EDECODE');
-    await failsWith(() => loadImage(corruptPng, { codec }), `Cannot read image "${corruptPng}": truncated or corrupt PNG data`, 'EDECODE');
+    await failsWith(() => loadImage(truncatedPng, { codec }), `Cannot read image "${truncatedPng}": truncated or corrupt PNG data (the file ends inside the IDAT chunk)`, 'EDECODE');
+    await failsWith(() => loadImage(corruptPng, { codec }), `Cannot read image "${corruptPng}": truncated or corrupt PNG data (the file ends inside the IDAT chunk)`, 'EDECODE');
     await failsWith(() => loadImage(truncatedJpg, { codec }), `Cannot read image "${truncatedJpg}": truncated or corrupt JPEG data`, 'EDECODE');
   }
 });

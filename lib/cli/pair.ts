@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import yargs from 'yargs';
 import { assertInteger, assertNever, assertOneOf, isParameterError } from '../errors.js';
-import { CodecName, DEFAULT_QUALITY, Format, getCodec } from '../codecs/index.js';
+import { CodecName, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format, getCodec } from '../codecs/index.js';
 import { maxValue, type Image } from '../image.js';
 import { encodeImage, loadImage, saveImage, type EncodedImage } from '../io.js';
 import { ALL_OUTPUTS, DEFAULT_LEVELS, MAX_LEVELS, Output, outputName, stackPair, type StackOptions } from '../stack.js';
@@ -31,6 +31,7 @@ interface Plan {
   format: Format;
   quality: number;
   codec: CodecName | undefined;
+  maxPixels: number;
   quiet: boolean;
   stack: StackOptions & { outputs: readonly Output[] };
   /** `warning: ...` lines to print before any work. */
@@ -83,6 +84,7 @@ const SINGLE: Record<string, { takes: string; hint?: string }> = {
   quality: { takes: 'one value' },
   only: { takes: 'one comma-separated list' },
   codec: { takes: 'one value' },
+  'max-pixels': { takes: 'one value' },
   threads: { takes: 'one value' },
 };
 
@@ -112,6 +114,7 @@ function parser() {
     .option('quality', { type: 'string', requiresArg: true, defaultDescription: String(DEFAULT_QUALITY), describe: 'JPEG quality, an integer from 1 to 100 (JPEG only)' })
     .option('only', { type: 'string', requiresArg: true, defaultDescription: 'all five', describe: `Outputs to write, comma-separated: ${Object.values(Output).join(', ')}` })
     .option('codec', { type: 'string', requiresArg: true, choices: Object.values(CodecName), defaultDescription: 'sharp if it loads, else jimp', describe: 'Image codec, for reading and writing' })
+    .option('max-pixels', { type: 'string', requiresArg: true, default: String(DEFAULT_MAX_PIXELS), describe: 'Refuse an input image of more pixels (read from its header, before decoding)' })
     .option('threads', { type: 'string', requiresArg: true, defaultDescription: `the cores, at most 4 (here ${defaultThreads()})`, describe: 'Threads to compute on, an integer from 1 to 64' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress lines (errors and warnings still go to stderr)' })
     .example(EXAMPLES.map(([command, what]) => [`# ${what}\n$0 ${command}`, '']))
@@ -157,6 +160,9 @@ function checkFlags(args: Args): Plan {
   const levels = checkWithApi({ levels: typed('levels', args.levels) }, () => assertInteger('levels', parseNumber('levels', args.levels), 1, MAX_LEVELS));
   const quality =
     args.quality === undefined ? DEFAULT_QUALITY : checkWithApi({ quality: typed('quality', args.quality) }, () => assertInteger('quality', parseNumber('quality', args.quality!), 1, 100));
+  const maxPixels = checkWithApi({ maxPixels: typed('max-pixels', args['max-pixels']) }, () =>
+    assertInteger('maxPixels', parseNumber('max-pixels', args['max-pixels']), 1, Number.MAX_SAFE_INTEGER),
+  );
   const threads =
     args.threads === undefined ? defaultThreads() : checkWithApi({ threads: typed('threads', args.threads) }, () => assertInteger('threads', parseNumber('threads', args.threads!), 1, 64));
   const beta = parseNumber('beta', args.beta);
@@ -177,6 +183,7 @@ function checkFlags(args: Args): Plan {
     format,
     quality,
     codec: args.codec as CodecName | undefined,
+    maxPixels,
     quiet: args.quiet,
     stack: { levels, beta, smoothKernel, medianSizes, threads, outputs: ALL_OUTPUTS.filter((o) => wanted.has(o)) },
     warnings,
@@ -209,7 +216,7 @@ async function run(plan: Plan, stderr: TextSink): Promise<void> {
   await prepareOutputDir(plan.output, `--output ${JSON.stringify(plan.output)}`);
 
   // Reported once both are read, so that a bad input gives one line only.
-  const [back, front] = await Promise.all([loadImage(plan.back, { codec: plan.codec }), loadImage(plan.front, { codec: plan.codec })]);
+  const [back, front] = await Promise.all([plan.back, plan.front].map((path) => loadImage(path, { codec: plan.codec, maxPixels: plan.maxPixels })));
   say(`reading ${plan.back}: ${describeImage(back)}`);
   say(`reading ${plan.front}: ${describeImage(front)}`);
   if (maxValue(back) > 255 && EIGHT_BIT_ONLY.has(plan.format)) {

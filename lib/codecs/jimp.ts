@@ -14,8 +14,9 @@
  */
 import { assertNever } from '../errors.js';
 import type { Image } from '../image.js';
-import { CodecName, Format, type Codec, type EncodeOptions } from './codec.js';
-import { checkEncodeArgs, fromRgba, inspectFile, toRgba } from './pixels.js';
+import { CodecName, Format, type Codec, type DecodeOptions, type EncodeOptions } from './codec.js';
+import { checkDecodedSize, checkEncodeArgs, fromRgba, inspectFile, toRgba } from './pixels.js';
+import { tiffFirstImage } from './structure.js';
 
 /** jpeg-js refuses images above 100 MP or 512 MB by default; allow what sharp allows (16383², 268 MP). */
 const JPEG_DECODE_OPTIONS = { maxResolutionInMP: 268, maxMemoryUsageInMB: 4096, tolerantDecoding: false };
@@ -34,16 +35,19 @@ const PNG_RGB = 2;
 export const jimpCodec: Codec = {
   name: CodecName.JIMP,
 
-  async decode(bytes: Uint8Array): Promise<Image> {
-    const { channels } = inspectFile(bytes);
+  async decode(bytes: Uint8Array, options: DecodeOptions = {}): Promise<Image> {
+    const layout = inspectFile(bytes, options);
     const { Jimp, JimpMime } = await loadJimp();
     // jimp takes a Buffer or an ArrayBuffer: an exact-size copy (a Node Buffer
-    // may be a view of a larger pool) keeps Buffer out of this file.
-    const image = await Jimp.fromBuffer(new Uint8Array(bytes).buffer, { [JimpMime.jpeg]: JPEG_DECODE_OPTIONS });
+    // may be a view of a larger pool) keeps Buffer out of this file. utif2
+    // decodes every page and follows every sub-IFD: give it the first image only.
+    const copy = layout.format === Format.TIF ? tiffFirstImage(bytes) : new Uint8Array(bytes);
+    const image = await Jimp.fromBuffer(copy.buffer, { [JimpMime.jpeg]: JPEG_DECODE_OPTIONS });
     // fromBuffer has already applied the EXIF orientation (JPEG only, via
     // exif-parser) and reset the tag: nothing more to rotate here.
     const { data, width, height } = image.bitmap;
-    return fromRgba(data, width, height, channels);
+    checkDecodedSize(width, height, layout);
+    return fromRgba(data, width, height, layout.channels);
   },
 
   async encode(image: Image, format: Format, options: EncodeOptions = {}): Promise<Uint8Array> {

@@ -5,26 +5,59 @@
  */
 import { assertInteger, assertOneOf, invalidParameter } from '../errors.js';
 import { assertImage, type Image } from '../image.js';
-import { DEFAULT_QUALITY, Format, type EncodeOptions } from './codec.js';
-import { sniffChannels, sniffFormat, type SniffedLayout } from './sniff.js';
+import { CorruptImageError, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format, ImageTooLargeError, type DecodeOptions, type EncodeOptions } from './codec.js';
+import { checkStructure } from './structure.js';
+import { sniffChannels, sniffFormat, sniffSize, type ImageSize, type SniffedLayout } from './sniff.js';
 
 /** What a decoder needs to know about a file before decoding it. */
-export interface FileLayout extends SniffedLayout {
+export interface FileLayout extends SniffedLayout, ImageSize {
   format: Format;
+  /** The limit the decoder must enforce too (sharp's `limitInputPixels`). */
+  maxPixels: number;
 }
 
 /**
- * Check the argument of `Codec.decode` and read the file's layout.
+ * Check the arguments of `Codec.decode`, read the file's layout and size from its
+ * header, refuse a size above the limit, and check the file's structure: all before
+ * any decoding, in time proportional to the number of chunks or tags.
  *
  * @param bytes - The file's contents.
- * @returns Its format, channel count and depth.
- * @throws TypeError when `bytes` is not a Uint8Array; Error when it is not one of {@link Format}.
+ * @param options - The decode options.
+ * @returns Its format, channel count, depth and size, and the pixel limit.
+ * @throws TypeError when `bytes` is not a Uint8Array or `maxPixels` not a number; RangeError
+ *   when `maxPixels` is not a positive integer; Error when the bytes are not one of {@link Format};
+ *   ImageTooLargeError; CorruptImageError.
  */
-export function inspectFile(bytes: unknown): FileLayout {
+export function inspectFile(bytes: unknown, options: DecodeOptions = {}): FileLayout {
   if (!(bytes instanceof Uint8Array)) throw invalidParameter('bytes', 'a Uint8Array', bytes, 'type');
+  const { maxPixels = DEFAULT_MAX_PIXELS } = options;
+  assertInteger('maxPixels', maxPixels, 1, Number.MAX_SAFE_INTEGER);
   const format = sniffFormat(bytes);
   if (format === undefined) throw new Error('Unrecognised image format (expected JPEG, PNG, TIFF or BMP)');
-  return { format, ...(sniffChannels(bytes) as SniffedLayout) };
+  const size = sniffSize(bytes);
+  if (size !== undefined && size.width > 0 && size.height > 0 && size.width * size.height > maxPixels) {
+    throw new ImageTooLargeError(size.width, size.height, maxPixels);
+  }
+  const problem = checkStructure(bytes, format);
+  if (problem !== undefined) throw new CorruptImageError(format, problem);
+  if (size === undefined) throw new CorruptImageError(format, 'no size in the header');
+  return { format, ...(sniffChannels(bytes) as SniffedLayout), ...size, maxPixels };
+}
+
+/**
+ * Check that a decoder gave the size that the header declares (or its transpose,
+ * after an EXIF rotation).
+ *
+ * @param width - The decoded width.
+ * @param height - The decoded height.
+ * @param layout - What {@link inspectFile} read.
+ * @returns Nothing.
+ * @throws CorruptImageError when the sizes differ.
+ */
+export function checkDecodedSize(width: number, height: number, layout: FileLayout): void {
+  const { width: w, height: h } = layout;
+  if ((width === w && height === h) || (width === h && height === w)) return;
+  throw new CorruptImageError(layout.format, `decoded as ${width}x${height} where the header says ${w}x${h}`);
 }
 
 /**

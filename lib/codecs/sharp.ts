@@ -14,9 +14,9 @@
 import type { Sharp } from 'sharp';
 import { assertNever } from '../errors.js';
 import type { Image } from '../image.js';
-import { CodecName, Format, type Codec, type EncodeOptions } from './codec.js';
+import { CodecName, Format, type Codec, type DecodeOptions, type EncodeOptions } from './codec.js';
 import { jimpCodec } from './jimp.js';
-import { checkEncodeArgs, inspectFile, to8Bit } from './pixels.js';
+import { checkDecodedSize, checkEncodeArgs, inspectFile, to8Bit } from './pixels.js';
 
 type SharpModule = typeof import('sharp');
 
@@ -52,13 +52,15 @@ function makeSharpCodec(sharp: SharpModule['default']): Codec {
   return {
     name: CodecName.SHARP,
 
-    async decode(bytes: Uint8Array): Promise<Image> {
-      const { format, channels, depth } = inspectFile(bytes);
-      if (format === Format.BMP) return jimpCodec.decode(bytes);
+    async decode(bytes: Uint8Array, options: DecodeOptions = {}): Promise<Image> {
+      const layout = inspectFile(bytes, options);
+      const { format, channels, depth, maxPixels } = layout;
+      if (format === Format.BMP) return jimpCodec.decode(bytes, options);
       const sixteen = depth === 16;
       // failOn 'error' rejects truncated data but, like libjpeg in cv2.imread,
       // accepts files with mere warnings (extraneous bytes before a marker).
-      const { data, info } = await sharp(bytes, { failOn: 'error', ignoreIcc: true })
+      // The header was checked against maxPixels already; libvips checks again.
+      const { data, info } = await sharp(bytes, { failOn: 'error', ignoreIcc: true, limitInputPixels: maxPixels })
         .rotate()
         .toColourspace(colourspace(channels, sixteen))
         .removeAlpha()
@@ -66,6 +68,7 @@ function makeSharpCodec(sharp: SharpModule['default']): Codec {
         .toBuffer({ resolveWithObject: true });
       if (info.channels !== channels) throw new Error(`sharp decoded ${info.channels} channels where the file has ${channels}`);
       const { width, height } = info;
+      checkDecodedSize(width, height, layout);
       if (!sixteen) return { width, height, channels, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
       const aligned = data.byteOffset % 2 === 0 ? data : new Uint8Array(data);
       return { width, height, channels, data: new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2) };

@@ -5,6 +5,14 @@
  */
 import { Format } from './codec.js';
 
+/** Width and height of an image, in pixels. */
+export interface ImageSize {
+  /** Width in pixels. */
+  width: number;
+  /** Height in pixels. */
+  height: number;
+}
+
 /** Channel count and sample depth that a decoded file should have. */
 export interface SniffedLayout {
   /** 1 when the file is grayscale, 3 otherwise (colour, palette, alpha dropped). */
@@ -68,6 +76,45 @@ export function sniffChannels(bytes: Uint8Array): SniffedLayout | undefined {
   }
 }
 
+/**
+ * Read the image's width and height from the file header, without decoding:
+ * PNG IHDR; JPEG first frame header (SOFn) before the scan; BMP info header
+ * (the absolute value of a negative, top-down, height); TIFF ImageWidth and
+ * ImageLength of the first IFD.
+ *
+ * @param bytes - The file, or at least its header (TIFF: its first IFD).
+ * @returns The size as the header declares it (a zero, or a BMP's negative width, is
+ *   returned as it is), or `undefined` when the format is not recognised or the header
+ *   is cut short.
+ * @throws Nothing: any bytes are accepted.
+ */
+export function sniffSize(bytes: Uint8Array): ImageSize | undefined {
+  const b = bytes;
+  switch (sniffFormat(b)) {
+    case Format.PNG:
+      if (b.length < 24 || String.fromCharCode(...b.subarray(12, 16)) !== 'IHDR') return undefined;
+      return { width: u32(b, 16, false), height: u32(b, 20, false) };
+    case Format.JPG: {
+      const at = jpegFrame(b);
+      if (at === undefined || at + 9 > b.length) return undefined;
+      return { width: u16(b, at + 7, false), height: u16(b, at + 5, false) }; // length(2) precision(1) height(2) width(2)
+    }
+    case Format.BMP: {
+      if (u32(b, 14, true) === 12) return b.length < 26 ? undefined : { width: u16(b, 18, true), height: u16(b, 20, true) };
+      if (b.length < 26) return undefined;
+      return { width: u32(b, 18, true) | 0, height: Math.abs(u32(b, 22, true) | 0) };
+    }
+    case Format.TIF: {
+      const tags = tiffTags(b);
+      const width = tags?.get(TAG_WIDTH);
+      const height = tags?.get(TAG_HEIGHT);
+      return width === undefined || height === undefined ? undefined : { width, height };
+    }
+    default:
+      return undefined;
+  }
+}
+
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const BMP_HEADER_SIZES = [12, 40, 52, 56, 64, 108, 124];
 
@@ -81,9 +128,18 @@ function u32(b: Uint8Array, at: number, little: boolean): number {
 
 /** Component count of the first frame header (SOFn), or undefined if there is none before the scan. */
 function jpegComponents(b: Uint8Array): number | undefined {
+  const at = jpegFrame(b);
+  return at !== undefined && at + 9 < b.length ? b[at + 9] : undefined; // length(2) precision(1) height(2) width(2) Nf(1)
+}
+
+/** Offset of the first frame header (SOFn) marker, or undefined if there is none before the scan. */
+function jpegFrame(b: Uint8Array): number | undefined {
   let at = 2;
   while (at + 4 <= b.length) {
-    if (b[at] !== 0xff) return undefined;
+    if (b[at] !== 0xff) {
+      at++; // libjpeg skips (and warns of) stray bytes before a marker
+      continue;
+    }
     const marker = b[at + 1];
     if (marker === 0xff) {
       at++; // fill byte
@@ -96,7 +152,7 @@ function jpegComponents(b: Uint8Array): number | undefined {
     if (marker === 0xd9 || marker === 0xda) return undefined; // EOI or SOS before any frame
     // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC).
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return at + 9 < b.length ? b[at + 9] : undefined; // length(2) precision(1) height(2) width(2) Nf(1)
+      return at;
     }
     at += 2 + u16(b, at + 2, false);
   }
@@ -119,20 +175,31 @@ function isGrayBmp(b: Uint8Array): boolean {
   return true;
 }
 
+const TAG_WIDTH = 256;
+const TAG_HEIGHT = 257;
 const TAG_BITS_PER_SAMPLE = 258;
 const TAG_PHOTOMETRIC = 262;
 const TAG_SAMPLES_PER_PIXEL = 277;
 
 /** Layout from the first IFD of a classic TIFF, or undefined if it cannot be read. */
 function tiffLayout(b: Uint8Array): SniffedLayout | undefined {
+  const tags = tiffTags(b);
+  if (tags === undefined) return undefined;
+  const bits = tags.get(TAG_BITS_PER_SAMPLE) ?? 8;
+  const photometric = tags.get(TAG_PHOTOMETRIC);
+  const samples = tags.get(TAG_SAMPLES_PER_PIXEL) ?? 1;
+  const gray = photometric === undefined ? samples <= 2 : photometric === 0 || photometric === 1;
+  return { channels: gray ? 1 : 3, depth: bits === 16 ? 16 : 8 };
+}
+
+/** First value (SHORT or LONG) of each tag of the first IFD of a classic TIFF, or undefined if the IFD cannot be read. */
+function tiffTags(b: Uint8Array): Map<number, number> | undefined {
   const little = b[0] === 0x49;
   if (b.length < 8) return undefined;
   const ifd = u32(b, 4, little);
   if (ifd + 2 > b.length) return undefined;
   const count = u16(b, ifd, little);
-  let bits = 8;
-  let photometric: number | undefined;
-  let samples = 1;
+  const tags = new Map<number, number>();
   for (let i = 0; i < count; i++) {
     const entry = ifd + 2 + 12 * i;
     if (entry + 12 > b.length) return undefined;
@@ -144,11 +211,7 @@ function tiffLayout(b: Uint8Array): SniffedLayout | undefined {
     let at = entry + 8;
     if (u32(b, entry + 4, little) * size > 4) at = u32(b, at, little);
     if (at + size > b.length) continue;
-    const value = size === 4 ? u32(b, at, little) : u16(b, at, little);
-    if (tag === TAG_BITS_PER_SAMPLE) bits = value;
-    else if (tag === TAG_PHOTOMETRIC) photometric = value;
-    else if (tag === TAG_SAMPLES_PER_PIXEL) samples = value;
+    tags.set(tag, size === 4 ? u32(b, at, little) : u16(b, at, little));
   }
-  const gray = photometric === undefined ? samples <= 2 : photometric === 0 || photometric === 1;
-  return { channels: gray ? 1 : 3, depth: bits === 16 ? 16 : 8 };
+  return tags;
 }

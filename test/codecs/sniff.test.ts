@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { jimpCodec } from '../../lib/codecs/jimp.js';
-import { sniffChannels, sniffFormat } from '../../lib/codecs/sniff.js';
+import { sniffChannels, sniffFormat, sniffSize } from '../../lib/codecs/sniff.js';
 import { bmpFile, fixture, pngFile, tiffFile } from '../helpers/files.js';
 
 const px = (channels: number, width = 3, height = 2) => ({ width, height, channels, data: Array.from({ length: width * height * channels }, (_, i) => (i * 37) % 256) });
@@ -86,6 +86,42 @@ test('sniffChannels: a truncated header of a known format gives the default', ()
   assert.equal(sniffChannels(pngFile(px(1)).subarray(0, 20)), { channels: 3, depth: 8 });
   assert.equal(sniffChannels(tiffFile(px(1)).subarray(0, 30)), { channels: 3, depth: 8 });
   assert.equal(sniffChannels(jpegHeader(1).subarray(0, 12)), { channels: 3, depth: 8 });
+});
+
+test('sniffSize: width and height from each header, without decoding', () => {
+  for (const [w, h] of [[3, 2], [7, 5]]) {
+    const r = px(3, w, h);
+    assert.equal(sniffSize(pngFile(r)), { width: w, height: h }, 'png');
+    assert.equal(sniffSize(bmpFile(r)), { width: w, height: h }, 'bmp');
+    assert.equal(sniffSize(tiffFile(r)), { width: w, height: h }, 'tif LE');
+    assert.equal(sniffSize(tiffFile(r, 16, false)), { width: w, height: h }, 'tif BE');
+  }
+  // JPEG frame header: height 16, width 16 (jpegHeader), then a wide one, past garbage bytes.
+  assert.equal(sniffSize(jpegHeader(3)), { width: 16, height: 16 });
+  const wide = jpegHeader(1, 0xc2);
+  wide.set([0x01, 0x2c, 0x3e, 0x80], 15); // height 300, width 16000
+  assert.equal(sniffSize(wide), { width: 16000, height: 300 });
+  const header = jpegHeader(3);
+  const stray = new Uint8Array([...header.subarray(0, 8), 0x00, 0x42, ...header.subarray(8)]); // after APP0
+  assert.equal(sniffSize(stray), { width: 16, height: 16 });
+  // BMP: a negative height is a top-down image of that height; the OS/2 core header has 16-bit sizes.
+  const topDown = bmpFile(px(3, 4, 3));
+  new DataView(topDown.buffer).setInt32(22, -3, true);
+  assert.equal(sniffSize(topDown), { width: 4, height: 3 });
+  const core = new Uint8Array(26);
+  core.set([0x42, 0x4d]);
+  new DataView(core.buffer).setUint32(14, 12, true);
+  new DataView(core.buffer).setUint16(18, 640, true);
+  new DataView(core.buffer).setUint16(20, 480, true);
+  assert.equal(sniffSize(core), { width: 640, height: 480 });
+});
+
+test('sniffSize: undefined for an unknown format or a header cut short', () => {
+  assert.is(sniffSize(Buffer.from('hello')), undefined);
+  assert.is(sniffSize(pngFile(px(1)).subarray(0, 20)), undefined);
+  assert.is(sniffSize(jpegHeader(1).subarray(0, 12)), undefined);
+  assert.is(sniffSize(bmpFile(px(1)).subarray(0, 22)), undefined);
+  assert.is(sniffSize(tiffFile(px(1)).subarray(0, 30)), undefined);
 });
 
 test.run();
