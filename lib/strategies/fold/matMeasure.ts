@@ -56,7 +56,9 @@ export function matMeasure(fn: (mat: Mat) => Mat, name = 'custom (Mat)'): FocusM
 function readMeasure(mat: unknown, image: FloatImage, values: Float32Array): Float32Array {
   const c = cv();
   if (!(mat instanceof c.Mat) || mat.rows !== image.height || mat.cols !== image.width) {
-    throw invalidParameter('measure result', `a Mat of ${image.width}x${image.height}`, mat instanceof c.Mat ? `a Mat of ${mat.cols}x${mat.rows}` : mat, 'type');
+    const expected = `a Mat of ${image.width}x${image.height}`;
+    if (mat instanceof c.Mat) throw new TypeError(`Expected ${expected} for measure result but received a Mat of ${mat.cols}x${mat.rows}`);
+    throw invalidParameter('measure result', expected, mat, 'type');
   }
   const depth = mat.depth();
   const data: ArrayLike<number> =
