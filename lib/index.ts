@@ -18,5 +18,6 @@ export * from './strategies/index.js';
 export * from './parallel/index.js';
 export * from './pipeline.js';
 export * from './stack.js';
+export * from './engine/index.js';
 export * as kernels from './kernels/index.js';
 export { main, ExitCode, type CliStreams, type TextSink } from './cli.js';

@@ -202,12 +202,19 @@ export const STACK_OPTION_NAMES: readonly (keyof StackFramesOptions)[] = Object.
 
 /** The options once checked, with defaults. */
 export interface ResolvedStackOptions {
+  /** See {@link StackFramesOptions.method}. */
   method: StackMethod | FoldStrategy;
+  /** See {@link StackFramesOptions.levels}. */
   levels: number;
+  /** See {@link StackFramesOptions.beta}. */
   beta: number;
+  /** See {@link StackFramesOptions.smoothKernel}. */
   smoothKernel: number;
+  /** See {@link StackFramesOptions.depthMap}. */
   depthMap: boolean;
+  /** See {@link StackFramesOptions.sixteen}. */
   sixteen: boolean;
+  /** See {@link StackFramesOptions.reference}. */
   reference: number;
 }
 

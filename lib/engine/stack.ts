@@ -61,11 +61,33 @@ export interface StackReport {
   /** Frames read a second time. */
   readonly reread: number;
   /** Size and samples of the result. */
-  readonly result: { readonly width: number; readonly height: number; readonly channels: 1 | 3; readonly bits: 8 | 16 };
+  readonly result: ResultShape;
   /** Per frame, in stack order. */
   readonly frames: readonly FrameReport[];
   /** Milliseconds: the whole run, each pass, the final step. */
-  readonly timings: { readonly totalMs: number; readonly passMs: readonly number[]; readonly finishMs: number };
+  readonly timings: StackTimings;
+}
+
+/** Size and samples of a result. */
+export interface ResultShape {
+  /** Width in pixels. */
+  readonly width: number;
+  /** Height in pixels. */
+  readonly height: number;
+  /** 1 or 3. */
+  readonly channels: 1 | 3;
+  /** 8 or 16. */
+  readonly bits: 8 | 16;
+}
+
+/** Where the time of a run went. */
+export interface StackTimings {
+  /** The whole run. */
+  readonly totalMs: number;
+  /** Each reading of the frames. */
+  readonly passMs: readonly number[];
+  /** Making the result from the folded state. */
+  readonly finishMs: number;
 }
 
 /** What {@link stackFrames} resolves to. */

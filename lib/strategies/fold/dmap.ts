@@ -39,7 +39,7 @@ export interface DmapFoldOptions extends DepthMapFoldOptions {
 }
 
 /** Defaults of {@link DmapFoldOptions}. */
-export const DEFAULT_DMAP_OPTIONS = Object.freeze({ majority: 21, radius: 4, eps: 0.1 });
+export const DEFAULT_DMAP_OPTIONS: Readonly<Required<Pick<DmapFoldOptions, 'majority' | 'radius' | 'eps'>>> = Object.freeze({ majority: 21, radius: 4, eps: 0.1 });
 
 /** The weight every frame keeps where it is chosen, so that no pixel's weights sum to 0. */
 const CHOSEN_FLOOR = 1e-4;

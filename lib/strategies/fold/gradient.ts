@@ -8,7 +8,7 @@ import { resolveStrategyOptions } from '../options.js';
 import { sharpestFrame } from './decision.js';
 import type { FocusMeasure, FoldStrategy } from './fold.js';
 import { activityFocusMeasure } from './measures.js';
-import { collapse, framePyramid, levelSizes } from './pyramidal.js';
+import { collapsePyramid, framePyramid, levelSizes } from './pyramidal.js';
 
 /** Options of {@link gradientFold}. */
 export interface GradientFoldOptions {
@@ -86,7 +86,7 @@ export function gradientFold(options: GradientFoldOptions = {}): FoldStrategy {
             return { width, height, channels, data: acc };
           });
           const index = sharpest ? await depth.finish(sharpest) : undefined;
-          return { image: await collapse(fused, info, sixteen), ...(index ? { index } : {}) };
+          return { image: await collapsePyramid(fused, info, sixteen), ...(index ? { index } : {}) };
         },
       };
     },

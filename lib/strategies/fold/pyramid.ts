@@ -9,7 +9,7 @@ import type { FloatImage } from '../../image.js';
 import { framesNamed, sharpestFrame, smoothIndex } from './decision.js';
 import type { FocusMeasure, FoldStrategy } from './fold.js';
 import { energyFocusMeasure } from './measures.js';
-import { collapse, framePyramid, levelSizes } from './pyramidal.js';
+import { collapsePyramid, framePyramid, levelSizes } from './pyramidal.js';
 
 /** Options of {@link pyramidFold}. */
 export interface PyramidFoldOptions {
@@ -92,7 +92,7 @@ export function pyramidFold(options: PyramidFoldOptions = {}): FoldStrategy {
         },
         async finish(sixteen) {
           buffers.free(...maps);
-          return { image: await collapse(fused, info, sixteen), ...(depth ? { index: depth } : {}) };
+          return { image: await collapsePyramid(fused, info, sixteen), ...(depth ? { index: depth } : {}) };
         },
       };
     },

@@ -8,9 +8,24 @@ import { addUpClip } from '../../kernels/fold.js';
 import { laplacianPyramid } from '../../pipeline.js';
 import type { FoldInfo } from './fold.js';
 
-/** Width and height of each level, finest first (`ceil` halving, as pyrDown). */
-export function levelSizes(width: number, height: number, levels: number): { width: number; height: number }[] {
-  const sizes = [{ width, height }];
+/** The size of a pyramid level. */
+export interface LevelSize {
+  /** Width in pixels. */
+  readonly width: number;
+  /** Height in pixels. */
+  readonly height: number;
+}
+
+/**
+ * Width and height of each level, finest first (`ceil` halving, as pyrDown).
+ *
+ * @param width - Width of level 0.
+ * @param height - Height of level 0.
+ * @param levels - Number of levels.
+ * @returns The sizes.
+ */
+export function levelSizes(width: number, height: number, levels: number): LevelSize[] {
+  const sizes: LevelSize[] = [{ width, height }];
   for (let k = 1; k < levels; k++) {
     const { width: w, height: h } = sizes[k - 1];
     sizes.push({ width: (w + 1) >> 1, height: (h + 1) >> 1 });
@@ -42,7 +57,7 @@ export async function framePyramid(frame: FloatImage, info: FoldInfo): Promise<F
  * @param sixteen - 16-bit samples (else 8-bit).
  * @returns The image, in plain typed arrays.
  */
-export async function collapse(fused: readonly FloatImage[], info: FoldInfo, sixteen: boolean): Promise<Image> {
+export async function collapsePyramid(fused: readonly FloatImage[], info: FoldInfo, sixteen: boolean): Promise<Image> {
   for (let k = fused.length - 2; k >= 1; k--) await info.exec.pyrUpApply(fused[k + 1], fused[k], 'add');
   const { width, height, channels, data } = fused[0];
   const out = sixteen ? new Uint16Array(data.length) : new Uint8Array(data.length);
