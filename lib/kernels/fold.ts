@@ -6,8 +6,8 @@
  * them with straightforward implementations.
  */
 import type { FloatImage } from '../image.js';
-import { boxSumColumns, boxSumRows } from './activity.js';
-import { replicate } from './border.js';
+import { boxSumRows } from './activity.js';
+import { reflect101, replicate } from './border.js';
 import { pyrUpRows } from './pyramid.js';
 
 /** The clip of the softmax: an activity more than this below the pixel's maximum weighs as much as one exactly this far below. */
@@ -120,6 +120,50 @@ export function argmaxAdd(best: Float32Array, index: Uint16Array, value: Float32
  * @returns `out`.
  */
 export function majorityFilter(src: Uint16Array, width: number, height: number, n: number, labels: number, out: Uint16Array): Uint16Array {
+  // Few labels: histograms per column, slid in O(labels) per pixel; many: O(n) per pixel.
+  return labels <= 2 * n ? majorityByColumns(src, width, height, n, labels, out) : majorityByPixels(src, width, height, n, labels, out);
+}
+
+/** {@link majorityFilter} with a histogram per column of the window, updated per row. */
+export function majorityByColumns(src: Uint16Array, width: number, height: number, n: number, labels: number, out: Uint16Array): Uint16Array {
+  const r = n >> 1;
+  const L = labels;
+  const cols = new Int32Array(width * L);
+  const counts = new Int32Array(L);
+  for (let dy = -r; dy <= r; dy++) {
+    const o = replicate(dy, height) * width;
+    for (let x = 0; x < width; x++) cols[x * L + src[o + x]]++;
+  }
+  for (let y = 0; y < height; y++) {
+    counts.fill(0);
+    for (let dx = -r; dx <= r; dx++) {
+      const c = replicate(dx, width) * L;
+      for (let l = 0; l < L; l++) counts[l] += cols[c + l];
+    }
+    const o = y * width;
+    for (let x = 0; ; x++) {
+      let best = 0;
+      for (let l = 1; l < L; l++) if (counts[l] > counts[best]) best = l;
+      const own = src[o + x];
+      out[o + x] = counts[own] === counts[best] ? own : best;
+      if (x + 1 >= width) break;
+      const cin = replicate(x + r + 1, width) * L, cout = replicate(x - r, width) * L;
+      for (let l = 0; l < L; l++) counts[l] += cols[cin + l] - cols[cout + l];
+    }
+    if (y + 1 < height) {
+      const add = replicate(y + r + 1, height) * width;
+      const sub = replicate(y - r, height) * width;
+      for (let x = 0; x < width; x++) {
+        cols[x * L + src[add + x]]++;
+        cols[x * L + src[sub + x]]--;
+      }
+    }
+  }
+  return out;
+}
+
+/** {@link majorityFilter} with one histogram, slid by the pixels entering and leaving. */
+export function majorityByPixels(src: Uint16Array, width: number, height: number, n: number, labels: number, out: Uint16Array): Uint16Array {
   const r = n >> 1;
   const counts = new Int32Array(labels);
   const rows = new Int32Array(n);
@@ -228,13 +272,41 @@ export function grayPlane(image: FloatImage, scale: number, out: Float32Array): 
   return out;
 }
 
+/**
+ * Unnormalised k x k box sum (BORDER_REFLECT_101) with running sums in both
+ * directions: O(1) per pixel whatever k (`kernels.boxSum` is O(k) per pixel
+ * down the columns). `plane` is overwritten with its row sums.
+ *
+ * @param plane - One value per pixel.
+ * @param width - Width.
+ * @param height - Height.
+ * @param k - Odd window size.
+ * @param out - Where the sums go (not `plane`).
+ * @param scale - Factor applied to the sums.
+ * @returns `out`.
+ */
+export function boxSumRunning(plane: Float32Array, width: number, height: number, k: number, out: Float32Array, scale = 1): Float32Array {
+  boxSumRows(plane, width, height, k);
+  const r = k >> 1;
+  const acc = new Float64Array(width);
+  for (let dy = -r; dy <= r; dy++) {
+    const o = reflect101(dy, height) * width;
+    for (let x = 0; x < width; x++) acc[x] += plane[o + x];
+  }
+  for (let y = 0; ; y++) {
+    const o = y * width;
+    for (let x = 0; x < width; x++) out[o + x] = acc[x] * scale;
+    if (y + 1 >= height) break;
+    const add = reflect101(y + r + 1, height) * width;
+    const sub = reflect101(y - r, height) * width;
+    for (let x = 0; x < width; x++) acc[x] += plane[add + x] - plane[sub + x];
+  }
+  return out;
+}
+
 /** k x k box mean with BORDER_REFLECT_101; `plane` is overwritten with its row sums. */
 function boxMean(plane: Float32Array, width: number, height: number, k: number, out: Float32Array): Float32Array {
-  boxSumRows(plane, width, height, k);
-  boxSumColumns(plane, width, height, k, out);
-  const inv = 1 / (k * k);
-  for (let i = 0; i < out.length; i++) out[i] *= inv;
-  return out;
+  return boxSumRunning(plane, width, height, k, out, 1 / (k * k));
 }
 
 /**

@@ -6,7 +6,7 @@
 import { assertOdd, assertNumber, invalidParameter } from '../../errors.js';
 import type { FloatImage } from '../../image.js';
 import { Stencil } from '../../kernels/activity.js';
-import { squaredSum } from '../../kernels/fold.js';
+import { boxSumRunning, squaredSum } from '../../kernels/fold.js';
 import type { FocusMeasure } from './fold.js';
 
 /**
@@ -100,9 +100,9 @@ export function smlFocusMeasure(options: SmlOptions = {}): FocusMeasure {
       const copy = wideWeight > 0 ? buffers.float32(n) : undefined;
       copy?.set(plane);
       const local = buffers.float32(n);
-      await exec.boxSum(plane, width, height, window, local);
+      boxSumRunning(plane, width, height, window, local);
       if (copy) {
-        await exec.boxSum(copy, width, height, wide, plane);
+        boxSumRunning(copy, width, height, wide, plane);
         for (let i = 0; i < n; i++) local[i] += scale * plane[i];
       }
       buffers.free(plane, copy);
