@@ -80,6 +80,19 @@ for (const n of [3, 5]) {
   });
 }
 
+test('strategies built by hand: a depth map without majority filtering', async () => {
+  const { pyramidFold } = await import('../../lib/strategies/fold/pyramid.js');
+  const { gradientFold } = await import('../../lib/strategies/fold/gradient.js');
+  const frames = stripeStack(texture(60, 40, 13), 3);
+  for (const method of [pyramidFold({ depthMajority: 1, majority: 1 }), gradientFold({ depthMajority: 1 })]) {
+    const { depth, report } = await stackFrames(frames, { method, depthMap: true });
+    assert.is(report.method, method.name);
+    assert.is(depth!.data[20 * 60 + 10], 0);
+    assert.is(depth!.data[20 * 60 + 50], 255);
+  }
+  assert.throws(() => pyramidFold({ depthMajority: 4 }), /depthMajority/);
+});
+
 test('the default method is the one constant', async () => {
   const frames = stripeStack(texture(40, 30, 2), 3);
   const { report } = await stackFrames(frames);

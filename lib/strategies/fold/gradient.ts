@@ -3,6 +3,7 @@
  * frames of beta times the box-summed second-difference activity, each
  * activity clipped at 50 below the pixel's maximum (SPEC 1.2 is the case N = 2).
  */
+import { assertOdd } from '../../errors.js';
 import { divideBy, softmaxAdd } from '../../kernels/fold.js';
 import { resolveStrategyOptions } from '../options.js';
 import { sharpestFrame } from './decision.js';
@@ -51,7 +52,7 @@ export interface GradientFoldOptions {
 export function gradientFold(options: GradientFoldOptions = {}): FoldStrategy {
   const { beta, smoothKernel } = resolveStrategyOptions({ beta: options.beta, smoothKernel: options.smoothKernel });
   const measure = options.measure ?? activityFocusMeasure(smoothKernel);
-  const depth = sharpestFrame(options.depthMajority ?? 21);
+  const depth = sharpestFrame(assertOdd('depthMajority', options.depthMajority ?? 21, 1, 255));
   return {
     name: 'gradient',
     begin(info) {

@@ -45,6 +45,7 @@ export interface PyramidFoldOptions {
 export function pyramidFold(options: PyramidFoldOptions = {}): FoldStrategy {
   const { measure = energyFocusMeasure(5), majority = 3, depthMajority = 21 } = options;
   assertOdd('majority', majority, 1, 99);
+  assertOdd('depthMajority', depthMajority, 1, 255);
   const choice = sharpestFrame(1);
   return {
     name: 'pyramid',
@@ -78,7 +79,11 @@ export function pyramidFold(options: PyramidFoldOptions = {}): FoldStrategy {
           if (pass === 0) count++;
         },
         async endPass() {
-          if (info.depthMap) depth = smoothIndex(choices[0].index, info, depthMajority, false);
+          if (info.depthMap) {
+            // A copy when not filtered: the level's own map is filtered in place of it below.
+            depth = depthMajority > 1 ? smoothIndex(choices[0].index, info, depthMajority, false) : buffers.uint16(choices[0].index.length);
+            if (depthMajority === 1) depth.set(choices[0].index);
+          }
           maps = choices.map((state, k) => {
             buffers.free(state.best);
             return smoothIndex(state.index, sub[k], majority, true);
