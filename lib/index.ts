@@ -20,5 +20,6 @@ export * from './pipeline.js';
 export * from './stack.js';
 export * from './evaluate/index.js';
 export * from './align/index.js';
+export * from './engine/index.js';
 export * as kernels from './kernels/index.js';
 export { main, ExitCode, type CliStreams, type TextSink } from './cli/index.js';

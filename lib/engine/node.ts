@@ -1,0 +1,35 @@
+/**
+ * The N-frame engine from Node.js: {@link stack} is {@link stackFrames} with
+ * frames given as paths read by `loadImage`, and kernels on worker threads.
+ */
+import type { Image } from '../image.js';
+import { loadImage } from '../io.js';
+import { executorFor } from '../parallel/index.js';
+import { defaultThreads } from '../parallel/threads.js';
+import type { StackFramesOptions } from './options.js';
+import { stackFrames, type StackFramesResult } from './stack.js';
+import type { FrameSource } from './options.js';
+import { assertInteger } from '../errors.js';
+
+/**
+ * Focus-stack N frames: {@link stackFrames} with, by default, `load` =
+ * `loadImage` (frames given as paths are read one at a time, when needed)
+ * and the executor of `threads` threads.
+ *
+ * @example
+ * ```ts
+ * const { image, depth, report } = await stack(['a.jpg', 'b.jpg', 'c.jpg'], { depthMap: true });
+ * await saveImage(image, 'stacked.png');
+ * ```
+ *
+ * @param frames - Paths, images, or functions resolving to images; at least 2.
+ * @param options - See {@link StackFramesOptions}.
+ * @returns See {@link StackFramesResult}.
+ * @throws As {@link stackFrames}; `ImageFileError` (naming the file) when a frame cannot be read.
+ */
+export async function stack(frames: readonly FrameSource[], options: StackFramesOptions = {}): Promise<StackFramesResult> {
+  const { threads = defaultThreads() } = options;
+  assertInteger('threads', threads, 1, 64);
+  const load = (path: string): Promise<Image> => loadImage(path);
+  return stackFrames(frames, { ...options, load: options.load ?? load, executor: options.executor ?? executorFor(threads) });
+}

@@ -1,0 +1,266 @@
+/**
+ * The options of the N-frame engine ({@link stackFrames}), their defaults
+ * (in one place) and their validation.
+ */
+import { assertInteger, assertNumber, assertOneOf, invalidParameter } from '../errors.js';
+import type { FloatImage, Image } from '../image.js';
+import type { Executor } from '../parallel/executor.js';
+import type { FocusMeasure, FoldStrategy } from '../strategies/fold/fold.js';
+import { resolveStrategyOptions } from '../strategies/options.js';
+import { identityTransform, type Transform } from '../align/transforms.js';
+
+export { identityTransform, type Transform };
+
+/** The N-frame methods. */
+export const StackMethod = {
+  /** Laplacian pyramid, each coefficient from the frame of most local energy (two readings). */
+  PYRAMID: 'pyramid',
+  /** The seed's soft gradient blending, a softmax over frames per pyramid level (one reading). */
+  GRADIENT: 'gradient',
+  /** Depth map of the sharpest frame, blended by guided-filter weights (two readings). */
+  DMAP: 'dmap',
+  /** Depth map of the sharpest frame, each pixel copied from its frame (two readings). */
+  SELECT: 'select',
+} as const;
+export type StackMethod = (typeof StackMethod)[keyof typeof StackMethod];
+
+/** The method used when none is given: the one constant to change. */
+export const DEFAULT_STACK_METHOD: StackMethod = StackMethod.DMAP;
+
+/** Pyramid levels when none are given (the seed's). */
+export const DEFAULT_STACK_LEVELS = 5;
+
+/** A frame: a file path (read by `options.load`), a decoded image, or a function that resolves to one. */
+export type FrameSource = string | Image | (() => Promise<Image>);
+
+/** What an {@link AlignFunction} returns. */
+export interface AlignResult {
+  /** The aligned frame; its buffer may be the input's, or one from `context.exec.pool` (the engine gives it back). */
+  readonly image: FloatImage;
+  /** 1 where the aligned frame has data, 0 where the warp left none; everywhere if omitted. */
+  readonly coverage?: Uint8Array;
+  /** The transform applied. @default the identity */
+  readonly transform?: Transform;
+}
+
+/** What an {@link AlignFunction} knows besides the frame. */
+export interface AlignContext {
+  /** Index of the reference frame. */
+  readonly reference: number;
+  /** Number of frames. */
+  readonly frames: number;
+  /** 0 for the first reading, 1 for the second (then `transform` is the first reading's result). */
+  readonly pass: number;
+  /** Where kernels run and buffers come from. */
+  readonly exec: Executor;
+  /** The transform given for this frame (`options.transforms[index]`), or found in the first reading. */
+  readonly transform?: Transform;
+  /** The transform of the neighbour towards the reference, already found (frames are read outward from the reference). */
+  readonly neighbour?: Transform;
+}
+
+/**
+ * Alignment, as the engine calls it for every frame it reads: given the
+ * frame as float32 (0..255 scale), return it aligned to the reference.
+ */
+export type AlignFunction = (image: FloatImage, index: number, context: AlignContext) => Promise<AlignResult>;
+
+/** A rectangle of the (aligned) frames to keep. */
+export interface CropRect {
+  /** Left column. */
+  readonly x: number;
+  /** Top row. */
+  readonly y: number;
+  /** Width, at least 1. */
+  readonly width: number;
+  /** Height, at least 1. */
+  readonly height: number;
+}
+
+/** What {@link StackFramesOptions.onProgress} receives, before each frame is read and before the final step. */
+export interface StackProgress {
+  /** `'read'` before a frame is read and folded, `'finish'` before the result is made. */
+  readonly step: 'read' | 'finish';
+  /** The frame about to be read (its index in the stack), or -1 for `finish`. */
+  readonly frame: number;
+  /** Number of frames. */
+  readonly frames: number;
+  /** 0 for the first reading, 1 for the second. */
+  readonly pass: number;
+  /** How many readings the method makes (1 or 2). */
+  readonly passes: number;
+  /** Frame readings done so far. */
+  readonly done: number;
+  /** Frame readings in all (as known so far: the second reading's count is known once the first ends). */
+  readonly total: number;
+  /** Milliseconds since the run began. */
+  readonly elapsedMs: number;
+}
+
+/** Options of {@link stackFrames}. */
+export interface StackFramesOptions {
+  /**
+   * The method, or a {@link FoldStrategy} of one's own.
+   * @default 'dmap' ({@link DEFAULT_STACK_METHOD})
+   */
+  method?: StackMethod | FoldStrategy;
+  /**
+   * The focus measure, replacing the method's own (for `pyramid` and
+   * `gradient` it measures each band, for `dmap` and `select` the frame).
+   * See `matMeasure` and `floatMeasure`.
+   * @default the method's
+   */
+  measure?: FocusMeasure;
+  /**
+   * Pyramid levels (`pyramid`, `gradient`), 1 to 16.
+   * @default 5
+   */
+  levels?: number;
+  /**
+   * Steepness of the softmax (`gradient`), 0 to 1e6.
+   * @default 0.1
+   */
+  beta?: number;
+  /**
+   * Box window of the activity (`gradient`), an odd integer from 1 to 99.
+   * @default 3
+   */
+  smoothKernel?: number;
+  /**
+   * Also return the depth map: per pixel the index of the frame in focus.
+   * @default false
+   */
+  depthMap?: boolean;
+  /**
+   * Make the depth map 16-bit (`round(65535 i / (N - 1))`) instead of 8-bit.
+   * @default false
+   */
+  sixteen?: boolean;
+  /**
+   * Index of the reference frame (the others are aligned to it; frames are
+   * read outward from it).
+   * @default the middle frame, `floor((N - 1) / 2)`
+   */
+  reference?: number;
+  /**
+   * Threads to compute on, 1 to 64 (used by the Node entry point `stack` to
+   * choose an executor; the core runs on `executor`).
+   * @default the cores, at most 4 (Node); 1 (core)
+   */
+  threads?: number;
+  /**
+   * Where the kernels run and every buffer comes from.
+   * @default this thread
+   */
+  executor?: Executor;
+  /** Reads a frame given as a path (the Node entry point `stack` supplies `loadImage`). */
+  load?: (path: string) => Promise<Image>;
+  /**
+   * Aligns each frame as it is read.
+   * @default the identity, after `transforms` (gain and offset) when given
+   */
+  align?: AlignFunction;
+  /** Transforms found earlier, one per frame (given to `align`; applied by the default one, gain and offset only). */
+  transforms?: readonly Transform[];
+  /** Keep only this rectangle of the (aligned) frames. */
+  crop?: CropRect;
+  /** Checked before each frame is read: aborting stops the run (its promise rejects with the signal's reason). */
+  signal?: AbortSignal;
+  /** Called before each frame and before the final step. */
+  onProgress?: (progress: StackProgress) => void;
+  /** Called with warnings (frames converted to colour or 16 bits). */
+  onWarning?: (message: string) => void;
+}
+
+/** Every option name, for rejecting unknown ones. */
+export const STACK_OPTION_NAMES: readonly (keyof StackFramesOptions)[] = Object.freeze([
+  'method', 'measure', 'levels', 'beta', 'smoothKernel', 'depthMap', 'sixteen', 'reference', 'threads', 'executor',
+  'load', 'align', 'transforms', 'crop', 'signal', 'onProgress', 'onWarning',
+] as const);
+
+/** The options once checked, with defaults. */
+export interface ResolvedStackOptions {
+  /** See {@link StackFramesOptions.method}. */
+  method: StackMethod | FoldStrategy;
+  /** See {@link StackFramesOptions.levels}. */
+  levels: number;
+  /** See {@link StackFramesOptions.beta}. */
+  beta: number;
+  /** See {@link StackFramesOptions.smoothKernel}. */
+  smoothKernel: number;
+  /** See {@link StackFramesOptions.depthMap}. */
+  depthMap: boolean;
+  /** See {@link StackFramesOptions.sixteen}. */
+  sixteen: boolean;
+  /** See {@link StackFramesOptions.reference}. */
+  reference: number;
+}
+
+function assertFunction(name: string, value: unknown, what: string): void {
+  if (value !== undefined && typeof value !== 'function') throw invalidParameter(name, what, value, 'type');
+}
+
+/**
+ * Apply defaults and check every option.
+ *
+ * @param options - As given.
+ * @param frames - Number of frames.
+ * @returns The options used.
+ * @throws TypeError, RangeError naming the option.
+ */
+export function resolveStackOptions(options: StackFramesOptions, frames: number): ResolvedStackOptions {
+  if (typeof options !== 'object' || options === null) throw invalidParameter('options', 'an object', options, 'type');
+  for (const key of Object.keys(options)) {
+    if (!(STACK_OPTION_NAMES as readonly string[]).includes(key)) throw invalidParameter('options', `only the keys ${STACK_OPTION_NAMES.join(', ')}`, key, 'type');
+  }
+  const { method = DEFAULT_STACK_METHOD, levels = DEFAULT_STACK_LEVELS, depthMap = false, sixteen = false, reference = Math.floor((frames - 1) / 2) } = options;
+  if (typeof method !== 'object' || method === null) assertOneOf('method', method, Object.values(StackMethod));
+  else if (typeof method.begin !== 'function') throw invalidParameter('method', `one of ${Object.values(StackMethod).join(', ')}, or a FoldStrategy`, method, 'type');
+  assertInteger('levels', levels, 1, 16);
+  const { beta, smoothKernel } = resolveStrategyOptions({ beta: options.beta, smoothKernel: options.smoothKernel });
+  if (typeof depthMap !== 'boolean') throw invalidParameter('depthMap', 'a boolean', depthMap, 'type');
+  if (typeof sixteen !== 'boolean') throw invalidParameter('sixteen', 'a boolean', sixteen, 'type');
+  assertInteger('reference', reference, 0, frames - 1);
+  if (options.threads !== undefined) assertInteger('threads', options.threads, 1, 64);
+  if (options.measure !== undefined && (typeof options.measure !== 'object' || options.measure === null || typeof options.measure.compute !== 'function')) {
+    throw invalidParameter('measure', 'a FocusMeasure ({ name, compute }); see matMeasure and floatMeasure', options.measure, 'type');
+  }
+  if (options.executor !== undefined && (typeof options.executor !== 'object' || options.executor === null || !('pool' in options.executor))) {
+    throw invalidParameter('executor', 'an Executor', options.executor, 'type');
+  }
+  assertFunction('load', options.load, 'a function (path) => Promise<Image>');
+  assertFunction('align', options.align, 'a function (image, index, context) => Promise<AlignResult>');
+  assertFunction('onProgress', options.onProgress, 'a function');
+  assertFunction('onWarning', options.onWarning, 'a function');
+  if (options.signal !== undefined && (typeof options.signal !== 'object' || options.signal === null || typeof options.signal.aborted !== 'boolean')) {
+    throw invalidParameter('signal', 'an AbortSignal', options.signal, 'type');
+  }
+  if (options.transforms !== undefined) checkTransforms(options.transforms, frames);
+  if (options.crop !== undefined) checkCrop(options.crop);
+  return { method, levels, beta, smoothKernel, depthMap, sixteen, reference };
+}
+
+function checkTransforms(transforms: unknown, frames: number): void {
+  if (!Array.isArray(transforms) || transforms.length !== frames) throw invalidParameter('transforms', `an array of ${frames} transforms (one per frame)`, transforms, 'type');
+  transforms.forEach((t: Transform, i) => {
+    const name = `transforms[${i}]`;
+    const m = t?.matrix;
+    if (!Array.isArray(m) || m.length !== 2 || !m.every((row) => Array.isArray(row) && row.length === 3)) {
+      throw invalidParameter(`${name}.matrix`, 'a 2x3 array of numbers', m, 'type');
+    }
+    m.forEach((row, r) => row.forEach((v, c) => assertNumber(`${name}.matrix[${r}][${c}]`, v)));
+    for (const key of ['gain', 'offset'] as const) {
+      if (!Array.isArray(t[key]) || (t[key].length !== 1 && t[key].length !== 3)) throw invalidParameter(`${name}.${key}`, 'an array of 1 or 3 numbers', t[key], 'type');
+      t[key].forEach((v, c) => assertNumber(`${name}.${key}[${c}]`, v));
+    }
+    assertNumber(`${name}.correlation`, t.correlation, -1, 1);
+  });
+}
+
+function checkCrop(crop: CropRect): void {
+  if (typeof crop !== 'object' || crop === null) throw invalidParameter('crop', 'a rectangle { x, y, width, height }', crop, 'type');
+  assertInteger('crop.x', crop.x, 0);
+  assertInteger('crop.y', crop.y, 0);
+  assertInteger('crop.width', crop.width, 1);
+  assertInteger('crop.height', crop.height, 1);
+}

@@ -1,0 +1,127 @@
+/**
+ * The one function every frame passes through between reading and folding:
+ * {@link prepareFrame}. It converts to float32 (and to the run's channel
+ * count), aligns (the injected `align`, or the identity with the given
+ * transform's gain and offset), and crops.
+ */
+import type { FloatImage, Image } from '../image.js';
+import type { Executor } from '../parallel/executor.js';
+import type { RunBuffers } from '../strategies/fold/fold.js';
+import { identityTransform, type AlignFunction, type CropRect, type Transform } from './options.js';
+
+/** What {@link prepareFrame} needs of the run. */
+export interface PrepareContext {
+  /** Where kernels run. */
+  readonly exec: Executor;
+  /** Where buffers come from. */
+  readonly buffers: RunBuffers;
+  /** Channels of the run (a gray frame in a colour run is made colour). */
+  readonly channels: number;
+  /** Index of the reference frame. */
+  readonly reference: number;
+  /** Number of frames. */
+  readonly frames: number;
+  /** 0 for the first reading, 1 for the second. */
+  readonly pass: number;
+  /** The transform given (or found in the first reading) for this frame. */
+  readonly transform?: Transform;
+  /** The transform of the neighbour towards the reference. */
+  readonly neighbour?: Transform;
+  /** The alignment; the identity when omitted. */
+  readonly align?: AlignFunction;
+  /** The rectangle to keep. */
+  readonly crop?: CropRect;
+}
+
+/** A frame ready to fold. */
+export interface PreparedFrame {
+  /** Float32 samples on the 0..255 scale, a buffer of the run. */
+  readonly image: FloatImage;
+  /** Where the frame has data (0: none); everywhere if omitted. */
+  readonly coverage?: Uint8Array;
+  /** How it was brought onto the reference. */
+  readonly transform: Transform;
+}
+
+/**
+ * Prepare a frame: float32, the run's channels, aligned, cropped.
+ *
+ * @param image - The decoded frame.
+ * @param index - Its index in the stack.
+ * @param ctx - See {@link PrepareContext}.
+ * @returns The prepared frame; its buffers are the run's.
+ * @throws RangeError when a given transform needs a warp and no `align`
+ *   was given, or the crop does not fit in the frame.
+ */
+export async function prepareFrame(image: Image, index: number, ctx: PrepareContext): Promise<PreparedFrame> {
+  const { exec, buffers, channels } = ctx;
+  let float = await toRunFloat(image, channels, exec, buffers);
+  let coverage: Uint8Array | undefined;
+  let transform = ctx.transform ?? identityTransform(channels);
+  if (ctx.align) {
+    const result = await ctx.align(float, index, {
+      reference: ctx.reference,
+      frames: ctx.frames,
+      pass: ctx.pass,
+      exec,
+      ...(ctx.transform ? { transform: ctx.transform } : {}),
+      ...(ctx.neighbour ? { neighbour: ctx.neighbour } : {}),
+    });
+    if (result.image.data !== float.data) {
+      buffers.free(float.data);
+      buffers.adopt(result.image.data);
+    }
+    float = result.image;
+    coverage = result.coverage;
+    if (coverage) buffers.adopt(coverage);
+    transform = result.transform ?? identityTransform(channels);
+  } else if (ctx.transform) applyGainOffset(float, ctx.transform, index);
+  if (ctx.crop) [float, coverage] = cropFrame(float, coverage, ctx.crop, buffers, index);
+  return { image: float, ...(coverage ? { coverage } : {}), transform };
+}
+
+/** 8/16-bit samples to float32 on the 0..255 scale, gray made colour when the run is. */
+async function toRunFloat(image: Image, channels: number, exec: Executor, buffers: RunBuffers): Promise<FloatImage> {
+  const { width, height, data } = image;
+  const out = buffers.float32(width * height * channels);
+  if (image.channels === channels) return exec.toFloat(image, out);
+  const f = data instanceof Uint16Array ? 1 / 257 : 1;
+  for (let p = 0, i = 0; p < data.length; p++) {
+    const v = data[p] * f;
+    out[i++] = v;
+    out[i++] = v;
+    out[i++] = v;
+  }
+  return { width, height, channels, data: out };
+}
+
+const isIdentity = (m: Transform['matrix']) => m[0][0] === 1 && m[0][1] === 0 && m[0][2] === 0 && m[1][0] === 0 && m[1][1] === 1 && m[1][2] === 0;
+
+/** `gain * v + offset` per channel, in place. */
+function applyGainOffset(image: FloatImage, transform: Transform, index: number): void {
+  if (!isIdentity(transform.matrix)) {
+    throw new RangeError(`transforms[${index}] moves the frame (its matrix is not the identity); warping it needs an align function (options.align)`);
+  }
+  const { channels, data } = image;
+  const gain = Array.from({ length: channels }, (_, c) => transform.gain[Math.min(c, transform.gain.length - 1)]);
+  const offset = Array.from({ length: channels }, (_, c) => transform.offset[Math.min(c, transform.offset.length - 1)]);
+  if (gain.every((g) => g === 1) && offset.every((o) => o === 0)) return;
+  for (let i = 0; i < data.length; i += channels) for (let c = 0; c < channels; c++) data[i + c] = gain[c] * data[i + c] + offset[c];
+}
+
+function cropFrame(image: FloatImage, coverage: Uint8Array | undefined, crop: CropRect, buffers: RunBuffers, index: number): [FloatImage, Uint8Array | undefined] {
+  const { x, y, width, height } = crop;
+  if (x + width > image.width || y + height > image.height) {
+    throw new RangeError(`crop ${width}x${height} at (${x}, ${y}) does not fit in frame ${index} (${image.width}x${image.height})`);
+  }
+  const cn = image.channels;
+  const data = buffers.float32(width * height * cn);
+  const cov = coverage ? buffers.uint8(width * height) : undefined;
+  for (let r = 0; r < height; r++) {
+    const from = ((y + r) * image.width + x) * cn;
+    data.set(image.data.subarray(from, from + width * cn), r * width * cn);
+    if (cov && coverage) cov.set(coverage.subarray((y + r) * image.width + x, (y + r) * image.width + x + width), r * width);
+  }
+  buffers.free(image.data, coverage);
+  return [{ width, height, channels: cn, data }, cov];
+}

@@ -1,0 +1,162 @@
+/**
+ * Depth-map methods over N frames: decide per pixel which frame is sharpest
+ * (a focus measure at full resolution, the argmax over frames, a majority
+ * filter), then read the frames again and take the pixels decided on:
+ * blended by guided-filter weights (`dmap`) or copied (`select`).
+ */
+import { assertNumber, assertOdd } from '../../errors.js';
+import { copyWhere, divideBy, floatToSamples, grayPlane, guidedFilter, weightedAdd } from '../../kernels/fold.js';
+import { framesNamed, sharpestFrame, type SharpestState } from './decision.js';
+import type { FocusMeasure, FoldInfo, FoldResult, FoldRun, FoldStrategy } from './fold.js';
+import { smlFocusMeasure } from './measures.js';
+
+/** Options of {@link dmapFold} and {@link selectFold}. */
+export interface DepthMapFoldOptions {
+  /**
+   * The focus measure at full resolution.
+   * @default sum-modified-Laplacian over 9x9 plus a 61x61 term weighted 0.01 (`smlFocusMeasure()`)
+   */
+  measure?: FocusMeasure;
+  /**
+   * Majority window on the index of the sharpest frame, an odd integer from 1 to 255.
+   * @default 21
+   */
+  majority?: number;
+}
+
+/** Options of {@link dmapFold}. */
+export interface DmapFoldOptions extends DepthMapFoldOptions {
+  /**
+   * Radius of the guided filter that refines each frame's weight, an integer from 0 to 100.
+   * @default 4
+   */
+  radius?: number;
+  /**
+   * Regularisation of the guided filter, on intensities in 0..1 (larger: smoother weights), above 0.
+   * @default 0.1
+   */
+  eps?: number;
+}
+
+/** Defaults of {@link DmapFoldOptions}. */
+export const DEFAULT_DMAP_OPTIONS: Readonly<Required<Pick<DmapFoldOptions, 'majority' | 'radius' | 'eps'>>> = Object.freeze({ majority: 21, radius: 4, eps: 0.1 });
+
+/** The weight every frame keeps where it is chosen, so that no pixel's weights sum to 0. */
+const CHOSEN_FLOOR = 1e-4;
+
+/** The first pass both methods share, and the second pass each does its own way. */
+function twoPass(info: FoldInfo, measure: FocusMeasure, majority: number, second: (map: Uint16Array) => Omit<FoldRun, 'passes' | 'endPass'>): FoldRun {
+  const decide = sharpestFrame(majority);
+  const state: SharpestState = decide.begin(info);
+  let rest: Omit<FoldRun, 'passes' | 'endPass'> | undefined;
+  let map: Uint16Array | undefined;
+  return {
+    passes: 2,
+    async add(frame, index, pass, coverage) {
+      if (pass === 1) return rest!.add(frame, index, pass, coverage);
+      const values = await measure.compute(frame, info);
+      decide.add(state, { measure: values, ...(coverage ? { coverage } : {}) }, index);
+      info.buffers.free(values);
+    },
+    async endPass() {
+      map = await decide.finish(state);
+      rest = second(map);
+      return framesNamed([map], info.frames);
+    },
+    async finish(sixteen): Promise<FoldResult> {
+      const result = await rest!.finish(sixteen);
+      if (info.depthMap) return { ...result, index: map! };
+      info.buffers.free(map);
+      return result;
+    },
+  };
+}
+
+function checkDepthOptions(options: DepthMapFoldOptions): { measure: FocusMeasure; majority: number } {
+  const { measure = smlFocusMeasure(), majority = DEFAULT_DMAP_OPTIONS.majority } = options;
+  assertOdd('majority', majority, 1, 255);
+  return { measure, majority };
+}
+
+/**
+ * The depth-map method: the sharpest frame per pixel by the focus measure,
+ * majority-filtered (the depth map), then per frame a weight, 1 where the
+ * frame was chosen, refined by a guided filter guided by the frame itself
+ * (so that the seams follow its edges), and the frames blended in the image
+ * domain, `sum w_i frame_i / sum w_i`, on a second reading. Frames chosen
+ * nowhere are not read again.
+ *
+ * @param options - See {@link DmapFoldOptions}.
+ * @returns The strategy.
+ * @throws RangeError for a bad option.
+ */
+export function dmapFold(options: DmapFoldOptions = {}): FoldStrategy {
+  const { measure, majority } = checkDepthOptions(options);
+  const { radius = DEFAULT_DMAP_OPTIONS.radius, eps = DEFAULT_DMAP_OPTIONS.eps } = options;
+  assertNumber('radius', radius, 0, 100);
+  assertNumber('eps', eps, 1e-9, 1e6);
+  return {
+    name: 'dmap',
+    begin: (info) =>
+      twoPass(info, measure, majority, (map) => {
+        const { buffers, channels } = info;
+        const n = info.width * info.height;
+        const acc = buffers.float32(n * channels).fill(0);
+        const sum = buffers.float32(n).fill(0);
+        return {
+          async add(frame, index, _pass, coverage) {
+            const guide = grayPlane(frame, 1 / 255, buffers.float32(n));
+            const w = buffers.float32(n);
+            for (let p = 0; p < n; p++) w[p] = map[p] === index ? 1 : 0;
+            const scratch = [0, 1, 2, 3, 4].map(() => buffers.float32(n));
+            guidedFilter(guide, w, info.width, info.height, Math.round(radius), eps, scratch, w);
+            for (let p = 0; p < n; p++) {
+              const q = w[p] > 0 ? w[p] : 0;
+              w[p] = coverage && coverage[p] === 0 ? 0 : map[p] === index ? q + CHOSEN_FLOOR : q;
+            }
+            weightedAdd(acc, sum, frame.data, w, channels);
+            buffers.free(guide, w, ...scratch);
+          },
+          async finish(sixteen) {
+            divideBy(acc, sum, channels);
+            return { image: toImage(acc, info, sixteen) };
+          },
+        };
+      }),
+  };
+}
+
+/**
+ * The selection method: the depth map's decision as {@link dmapFold}, then
+ * each pixel copied from the frame it names (no blending: every output pixel
+ * is a pixel of one frame).
+ *
+ * @param options - See {@link DepthMapFoldOptions}.
+ * @returns The strategy.
+ * @throws RangeError for a bad option.
+ */
+export function selectFold(options: DepthMapFoldOptions = {}): FoldStrategy {
+  const { measure, majority } = checkDepthOptions(options);
+  return {
+    name: 'select',
+    begin: (info) =>
+      twoPass(info, measure, majority, (map) => {
+        const out = info.buffers.float32(info.width * info.height * info.channels).fill(0);
+        return {
+          async add(frame, index) {
+            copyWhere(map, index, frame.data, out, info.channels);
+          },
+          async finish(sixteen) {
+            return { image: toImage(out, info, sixteen) };
+          },
+        };
+      }),
+  };
+}
+
+/** Float samples (0..255 scale) to a plain 8- or 16-bit image, rounded. */
+function toImage(data: Float32Array, info: FoldInfo, sixteen: boolean) {
+  const out = sixteen ? new Uint16Array(data.length) : new Uint8Array(data.length);
+  floatToSamples(data, out, sixteen ? 257 : 1, true);
+  return { width: info.width, height: info.height, channels: info.channels as 1 | 3, data: out };
+}

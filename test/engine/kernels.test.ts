@@ -1,0 +1,105 @@
+// The fold kernels against straightforward implementations written here.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { boxSum } from '../../lib/kernels/activity.js';
+import { argmaxAdd, boxSumRunning, guidedFilter, indexToDepth, majorityByColumns, majorityByPixels, softmaxAdd } from '../../lib/kernels/fold.js';
+import { maxAbsDiff, rng } from '../helpers/random.js';
+
+const clamp = (v: number, n: number) => (v < 0 ? 0 : v >= n ? n - 1 : v);
+
+/** The mode of each n x n window (replicated border): own label if among the most frequent, else the lowest. */
+function naiveMajority(src: Uint16Array, w: number, h: number, n: number, labels: number): Uint16Array {
+  const out = new Uint16Array(src.length);
+  const r = n >> 1;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const counts = new Array<number>(labels).fill(0);
+    for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) counts[src[clamp(y + dy, h) * w + clamp(x + dx, w)]]++;
+    const max = Math.max(...counts);
+    const own = src[y * w + x];
+    out[y * w + x] = counts[own] === max ? own : counts.indexOf(max);
+  }
+  return out;
+}
+
+test('majority filters, both ways, equal the mode of each window', () => {
+  const next = rng(3);
+  for (const [w, h, n, labels] of [[23, 17, 5, 3], [9, 30, 7, 12], [4, 3, 9, 5], [31, 11, 3, 40]]) {
+    // Blobs, so that windows have clear and unclear majorities.
+    const src = Uint16Array.from({ length: w * h }, (_, i) => (next() < 0.3 ? Math.floor(next() * labels) : Math.floor(((i % w) * labels) / w)));
+    const expected = Array.from(naiveMajority(src, w, h, n, labels));
+    assert.equal(Array.from(majorityByColumns(src, w, h, n, labels, new Uint16Array(w * h))), expected, `columns ${w}x${h} n=${n} L=${labels}`);
+    assert.equal(Array.from(majorityByPixels(src, w, h, n, labels, new Uint16Array(w * h))), expected, `pixels ${w}x${h} n=${n} L=${labels}`);
+  }
+});
+
+test('boxSumRunning equals the box sum of kernels (O(k) columns)', () => {
+  const next = rng(4);
+  for (const [w, h, k] of [[40, 30, 9], [13, 70, 61], [5, 4, 3]]) {
+    const plane = Float32Array.from({ length: w * h }, () => next() * 100);
+    const expected = boxSum(plane.slice(), w, h, k);
+    const actual = boxSumRunning(plane.slice(), w, h, k, new Float32Array(w * h));
+    // float32 sums of up to 61 x 61 values of up to 100: a few ulps of 4e5.
+    assert.ok(maxAbsDiff(actual, expected) <= 1e-6 * k * k * 100, `${w}x${h} k=${k}: ${maxAbsDiff(actual, expected)}`);
+  }
+});
+
+test('the guided filter equals its definition with plain box means', () => {
+  const next = rng(5);
+  const w = 20, h = 15, r = 2, eps = 0.1;
+  const I = Float32Array.from({ length: w * h }, () => next());
+  const p = Float32Array.from({ length: w * h }, (_, i) => (i % w < 8 ? 1 : 0));
+  const reflect = (v: number, n: number) => (v < 0 ? -v : v >= n ? 2 * n - 2 - v : v);
+  const mean = (f: (i: number) => number) => Float64Array.from({ length: w * h }, (_, i) => {
+    const x = i % w, y = Math.floor(i / w);
+    let s = 0;
+    for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) s += f(reflect(y + dy, h) * w + reflect(x + dx, w));
+    return s / (2 * r + 1) ** 2;
+  });
+  const mI = mean((i) => I[i]), mP = mean((i) => p[i]), mIp = mean((i) => I[i] * p[i]), mII = mean((i) => I[i] * I[i]);
+  const a = mI.map((_, i) => (mIp[i] - mI[i] * mP[i]) / (mII[i] - mI[i] * mI[i] + eps));
+  const b = mP.map((v, i) => v - a[i] * mI[i]);
+  const ma = mean((i) => a[i]), mb = mean((i) => b[i]);
+  const expected = I.map((v, i) => ma[i] * v + mb[i]);
+  const scratch = [0, 1, 2, 3, 4].map(() => new Float32Array(w * h));
+  const actual = guidedFilter(I, p.slice(), w, h, r, eps, scratch, new Float32Array(w * h));
+  assert.ok(maxAbsDiff(actual, expected) < 1e-5, `max diff ${maxAbsDiff(actual, expected)}`);
+});
+
+test('the streamed softmax is the clipped softmax: exactly for two frames, and when no clip moves', () => {
+  const beta = 0.1;
+  const weights = (acts: number[]) => {
+    const m = Math.max(...acts);
+    return acts.map((a) => Math.exp(beta * Math.max(a - m, -50)));
+  };
+  const fold = (acts: number[], values: number[]) => {
+    const m = new Float32Array(1), s = new Float32Array(1), acc = new Float32Array(1);
+    acts.forEach((a, i) => softmaxAdd(m, s, acc, Float32Array.of(a), Float32Array.of(values[i]), 1, beta, i === 0));
+    return acc[0] / s[0];
+  };
+  const exact = (acts: number[], values: number[]) => {
+    const w = weights(acts);
+    return w.reduce((t, wi, i) => t + wi * values[i], 0) / w.reduce((t, wi) => t + wi, 0);
+  };
+  for (const acts of [[0, 10], [10, 0], [0, 200], [200, 0], [5, 5], [3, 40, 20, 41], [100, 0, 60, 30]]) {
+    const values = acts.map((_, i) => 10 + 37 * i);
+    assert.ok(Math.abs(fold(acts, values) - exact(acts, values)) < 1e-3, `${acts}: ${fold(acts, values)} vs ${exact(acts, values)}`);
+  }
+  // N = 2 is the seed's sigmoid: 1 / (1 + exp(-beta clip(d, -50, 50))).
+  for (const d of [-80, -50, -3, 0, 7, 50, 120]) {
+    const m = 1 / (1 + Math.exp(-beta * Math.max(-50, Math.min(50, d))));
+    assert.ok(Math.abs(fold([d, 0], [1, 0]) - m) < 1e-6, `d = ${d}`);
+  }
+});
+
+test('argmax ties go to the lower frame whatever the order; coverage excludes; depth values', () => {
+  const best = new Float32Array(3), index = new Uint16Array(3);
+  argmaxAdd(best, index, Float32Array.of(1, 5, 2), 2, true);
+  argmaxAdd(best, index, Float32Array.of(1, 4, 9), 0, false, Uint8Array.of(1, 1, 0));
+  argmaxAdd(best, index, Float32Array.of(0, 5, 1), 1, false);
+  assert.equal(Array.from(index), [0, 1, 2]);
+  const depth = new Uint8Array(3);
+  indexToDepth(Uint16Array.of(0, 1, 2), 3, depth);
+  assert.equal(Array.from(depth), [0, 128, 255]);
+});
+
+test.run();
