@@ -47,71 +47,45 @@ function parameterMessage(fields: ParameterErrorFields): string {
   return `Expected ${fields.expected} for ${name} but received ${describe(fields.received)}`;
 }
 
+/** Copy the fields that are set onto an error (absent optional fields stay absent). */
+function setFields(error: ParameterErrorFields, fields: ParameterErrorFields): void {
+  const { parameter, index, expected, received, property, like } = fields;
+  Object.assign(error, { parameter, expected, received }, index === undefined ? {} : { index }, property === undefined ? {} : { property }, like === undefined ? {} : { like });
+}
+
 /**
  * A parameter of the wrong type or shape. Still a `TypeError` (same `name`),
  * with the fields of {@link ParameterErrorFields}.
  */
-export class ParameterTypeError extends TypeError implements ParameterErrorFields {
-  /** See {@link ParameterErrorFields.parameter}. */
-  readonly parameter: string;
-  /** See {@link ParameterErrorFields.index}. */
-  readonly index?: number;
-  /** See {@link ParameterErrorFields.expected}. */
-  readonly expected: string;
-  /** See {@link ParameterErrorFields.received}. */
-  readonly received: unknown;
-  /** See {@link ParameterErrorFields.property}. */
-  readonly property?: string;
-  /** See {@link ParameterErrorFields.like}. */
-  readonly like?: string;
-
+export class ParameterTypeError extends TypeError {
   /**
    * @param fields - What was wrong.
    * @param message - The message, if not the standard one ("Expected ... for ... but received ...").
    */
   constructor(fields: ParameterErrorFields, message: string = parameterMessage(fields)) {
     super(message);
-    this.parameter = fields.parameter;
-    this.expected = fields.expected;
-    this.received = fields.received;
-    if (fields.index !== undefined) this.index = fields.index;
-    if (fields.property !== undefined) this.property = fields.property;
-    if (fields.like !== undefined) this.like = fields.like;
+    setFields(this, fields);
   }
 }
+/** The fields of a {@link ParameterTypeError}: see {@link ParameterErrorFields}. */
+export interface ParameterTypeError extends ParameterErrorFields {}
 
 /**
  * A parameter of the right type but a bad value. Still a `RangeError` (same
  * `name`), with the fields of {@link ParameterErrorFields}.
  */
-export class ParameterRangeError extends RangeError implements ParameterErrorFields {
-  /** See {@link ParameterErrorFields.parameter}. */
-  readonly parameter: string;
-  /** See {@link ParameterErrorFields.index}. */
-  readonly index?: number;
-  /** See {@link ParameterErrorFields.expected}. */
-  readonly expected: string;
-  /** See {@link ParameterErrorFields.received}. */
-  readonly received: unknown;
-  /** See {@link ParameterErrorFields.property}. */
-  readonly property?: string;
-  /** See {@link ParameterErrorFields.like}. */
-  readonly like?: string;
-
+export class ParameterRangeError extends RangeError {
   /**
    * @param fields - What was wrong.
    * @param message - The message, if not the standard one ("Expected ... for ... but received ...").
    */
   constructor(fields: ParameterErrorFields, message: string = parameterMessage(fields)) {
     super(message);
-    this.parameter = fields.parameter;
-    this.expected = fields.expected;
-    this.received = fields.received;
-    if (fields.index !== undefined) this.index = fields.index;
-    if (fields.property !== undefined) this.property = fields.property;
-    if (fields.like !== undefined) this.like = fields.like;
+    setFields(this, fields);
   }
 }
+/** The fields of a {@link ParameterRangeError}: see {@link ParameterErrorFields}. */
+export interface ParameterRangeError extends ParameterErrorFields {}
 
 /** A validation error with fields: {@link ParameterTypeError} or {@link ParameterRangeError}. */
 export type ParameterError = ParameterTypeError | ParameterRangeError;
