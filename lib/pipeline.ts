@@ -185,7 +185,7 @@ async function runSession(back: FloatImage, front: FloatImage, jobs: readonly Jo
     pool.release(...masks, coarser?.data);
     await onResult(index, { image, ...(mask ? { mask } : {}) });
     // Let what the caller started on the result (an encoder, say) get going.
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 0));
   };
 
   const indexed = jobs.map((job, index) => ({ job, index }));
