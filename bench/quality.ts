@@ -5,7 +5,7 @@
  * truth.
  *
  *   npx tsc -p tsconfig.json
- *   node dist/bench/quality.js                  # 512x384, N = 8, every method
+ *   node dist/bench/quality.js                  # 512x384, N = 8, every method (and hybrid)
  *   node dist/bench/quality.js --full           # 1024x768
  *   node dist/bench/quality.js --methods dmap,select --scenes occlusion,steps
  *   node dist/bench/quality.js --json out.json  # the figures, also as JSON
@@ -18,7 +18,7 @@
  * process (every thread) and wall seconds per run.
  */
 import { writeFileSync } from 'node:fs';
-import { closeExecutors, depthWithin, executorFor, psnr, shareOff, ssim, stackFrames, DEFAULT_STACK_METHOD, type FoldStrategy, type Image, type StackMethod } from '../lib/index.js';
+import { closeExecutors, depthWithin, executorFor, hybridFold, psnr, shareOff, ssim, stackFrames, DEFAULT_STACK_METHOD, type FoldStrategy, type Image, type StackMethod } from '../lib/index.js';
 import { eachScene, oracle, SIZES, type GroundTruth, type SceneName } from './groundtruth/index.js';
 
 function flag(name: string): string | undefined {
@@ -119,7 +119,8 @@ async function main(): Promise<void> {
   const full = process.argv.includes('--full');
   const size = full ? SIZES.full : SIZES.quick;
   const frames = Number(flag('frames') ?? 8);
-  const methods = (flag('methods') ?? 'gradient,pyramid,dmap,select').split(',') as StackMethod[];
+  // hybrid is a strategy (lib/strategies/fold/hybrid.ts), not yet a method name of the engine.
+  const methods: MethodEntry[] = (flag('methods') ?? 'gradient,pyramid,dmap,select,hybrid').split(',').map((m) => (m === 'hybrid' ? { name: 'hybrid', strategy: hybridFold() } : (m as StackMethod)));
   const scenes = flag('scenes')?.split(',') as SceneName[] | undefined;
   const threads = Number(flag('threads') ?? 2);
   const rows: QualityRow[] = [];

@@ -14,12 +14,12 @@ import { smlFocusMeasure } from './measures.js';
 export interface DepthMapFoldOptions {
   /**
    * The focus measure at full resolution.
-   * @default sum-modified-Laplacian over 9x9 (select: 3x3) plus a 61x61 term weighted 0.01 (`smlFocusMeasure()`)
+   * @default sum-modified-Laplacian over 3x3 plus a 61x61 term weighted 0.01 (`smlFocusMeasure({ window: 3 })`)
    */
   measure?: FocusMeasure;
   /**
    * Majority window on the index of the sharpest frame, an odd integer from 1 to 255.
-   * @default 21 (select: 13)
+   * @default 13
    */
   majority?: number;
 }
@@ -28,27 +28,26 @@ export interface DepthMapFoldOptions {
 export interface DmapFoldOptions extends DepthMapFoldOptions {
   /**
    * Radius of the guided filter that refines each frame's weight, an integer from 0 to 100.
-   * @default 4
+   * @default 2
    */
   radius?: number;
   /**
    * Regularisation of the guided filter, on intensities in 0..1 (larger: smoother weights), above 0.
-   * @default 0.1
+   * @default 0.01
    */
   eps?: number;
 }
 
 /** Defaults of {@link DmapFoldOptions}. */
-export const DEFAULT_DMAP_OPTIONS: Readonly<Required<Pick<DmapFoldOptions, 'majority' | 'radius' | 'eps'>>> = Object.freeze({ majority: 21, radius: 4, eps: 0.1 });
+export const DEFAULT_DMAP_OPTIONS: Readonly<Required<Pick<DmapFoldOptions, 'majority' | 'radius' | 'eps'>>> = Object.freeze({ majority: 13, radius: 2, eps: 0.01 });
 
 /**
- * Defaults of {@link selectFold}: a finer measure and a smaller majority
- * window than {@link dmapFold}'s, measured on the ground-truth scenes
- * (bench/quality.ts): hard selection gains most from deciding close to
- * depth edges, where a 9x9 window straddles two depths and a 21x21 majority
- * rounds the corners off.
+ * Window of the focus measure's local term (sum-modified-Laplacian) in both
+ * depth-map methods: 3x3, measured on the ground-truth scenes
+ * (bench/quality.ts): the decision is right everywhere but within a few
+ * pixels of depth edges, where a wider window straddles two depths.
  */
-export const DEFAULT_SELECT_OPTIONS: Readonly<{ majority: number; window: number }> = Object.freeze({ majority: 13, window: 3 });
+export const DEPTH_MAP_WINDOW = 3;
 
 /** The weight every frame keeps where it is chosen, so that no pixel's weights sum to 0. */
 const CHOSEN_FLOOR = 1e-4;
@@ -81,8 +80,8 @@ function twoPass(info: FoldInfo, measure: FocusMeasure, majority: number, second
   };
 }
 
-function checkDepthOptions(options: DepthMapFoldOptions, defaults: { majority: number; window?: number } = DEFAULT_DMAP_OPTIONS): { measure: FocusMeasure; majority: number } {
-  const { measure = smlFocusMeasure(defaults.window ? { window: defaults.window } : {}), majority = defaults.majority } = options;
+function checkDepthOptions(options: DepthMapFoldOptions): { measure: FocusMeasure; majority: number } {
+  const { measure = smlFocusMeasure({ window: DEPTH_MAP_WINDOW }), majority = DEFAULT_DMAP_OPTIONS.majority } = options;
   assertOdd('majority', majority, 1, 255);
   return { measure, majority };
 }
@@ -138,16 +137,14 @@ export function dmapFold(options: DmapFoldOptions = {}): FoldStrategy {
 /**
  * The selection method: the depth map's decision as {@link dmapFold}, then
  * each pixel copied from the frame it names (no blending: every output pixel
- * is a pixel of one frame). Its defaults differ from dmap's
- * ({@link DEFAULT_SELECT_OPTIONS}): sum-modified-Laplacian over 3x3 (plus the
- * same wide term), majority window 13.
+ * is a pixel of one frame).
  *
  * @param options - See {@link DepthMapFoldOptions}.
  * @returns The strategy.
  * @throws RangeError for a bad option.
  */
 export function selectFold(options: DepthMapFoldOptions = {}): FoldStrategy {
-  const { measure, majority } = checkDepthOptions(options, DEFAULT_SELECT_OPTIONS);
+  const { measure, majority } = checkDepthOptions(options);
   return {
     name: 'select',
     begin: (info) =>

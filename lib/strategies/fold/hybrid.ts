@@ -9,7 +9,7 @@
 import { assertInteger } from '../../errors.js';
 import type { Image } from '../../image.js';
 import { blendByAlpha, boxSumRunning, jumpMask } from '../../kernels/fold.js';
-import { DEFAULT_SELECT_OPTIONS, selectFold, type DepthMapFoldOptions } from './dmap.js';
+import { selectFold, type DepthMapFoldOptions } from './dmap.js';
 import type { FoldResult, FoldStrategy } from './fold.js';
 import { pyramidFold } from './pyramid.js';
 
@@ -53,7 +53,7 @@ export function hybridFold(options: HybridFoldOptions = {}): FoldStrategy {
   assertInteger('edge', edge, 0, 255);
   assertInteger('feather', feather, 0, 255);
   assertInteger('jump', jump, 0);
-  const select = selectFold({ majority: DEFAULT_SELECT_OPTIONS.majority, ...rest });
+  const select = selectFold(rest);
   const pyramid = pyramidFold();
   return {
     name: 'hybrid',
