@@ -422,3 +422,67 @@ export function indexToDepth(map: Uint16Array, frames: number, out: Uint8Array |
   for (let i = 0; i < frames; i++) lut[i] = Math.round((max * i) / (frames - 1));
   for (let p = 0; p < map.length; p++) out[p] = lut[map[p]];
 }
+
+/**
+ * Where a label map jumps: 1 where the labels within the `(2r+1) x (2r+1)`
+ * window (BORDER_REPLICATE) span more than `jump` (max - min > jump), else 0.
+ * Separable running min and max: O(r) per pixel and direction.
+ *
+ * @param map - Labels, one per pixel.
+ * @param width - Width.
+ * @param height - Height.
+ * @param r - Radius of the window, 0 or more.
+ * @param jump - The span that does not count.
+ * @param out - One value per pixel.
+ * @returns `out`.
+ */
+export function jumpMask(map: Uint16Array, width: number, height: number, r: number, jump: number, out: Uint8Array): Uint8Array {
+  const n = width * height;
+  const lo = new Uint16Array(n), hi = new Uint16Array(n);
+  for (let y = 0; y < height; y++) {
+    const o = y * width;
+    for (let x = 0; x < width; x++) {
+      let a = 65535, b = 0;
+      for (let dx = -r; dx <= r; dx++) {
+        const v = map[o + replicate(x + dx, width)];
+        if (v < a) a = v;
+        if (v > b) b = v;
+      }
+      lo[o + x] = a;
+      hi[o + x] = b;
+    }
+  }
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let a = 65535, b = 0;
+      for (let dy = -r; dy <= r; dy++) {
+        const q = replicate(y + dy, height) * width + x;
+        if (lo[q] < a) a = lo[q];
+        if (hi[q] > b) b = hi[q];
+      }
+      out[y * width + x] = b - a > jump ? 1 : 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * `out = round(alpha * a + (1 - alpha) * b)` per sample, alpha one value
+ * per pixel in 0..1 (alpha 0 gives `b` exactly).
+ *
+ * @param a - Samples where alpha is 1.
+ * @param b - Samples where alpha is 0.
+ * @param alpha - One weight per pixel.
+ * @param channels - Samples per pixel.
+ * @param out - As many samples (may be `a` or `b`).
+ */
+export function blendByAlpha(a: Uint8Array | Uint16Array, b: Uint8Array | Uint16Array, alpha: Float32Array, channels: number, out: Uint8Array | Uint16Array): void {
+  for (let p = 0, i = 0; p < alpha.length; p++) {
+    const t = alpha[p];
+    if (t <= 0) {
+      for (let e = i + channels; i < e; i++) out[i] = b[i];
+      continue;
+    }
+    for (let e = i + channels; i < e; i++) out[i] = Math.round(t * a[i] + (1 - t) * b[i]);
+  }
+}

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { boxSum } from '../../lib/kernels/activity.js';
-import { argmaxAdd, boxSumRunning, guidedFilter, indexToDepth, majorityByColumns, majorityByPixels, softmaxAdd } from '../../lib/kernels/fold.js';
+import { argmaxAdd, blendByAlpha, boxSumRunning, guidedFilter, indexToDepth, jumpMask, majorityByColumns, majorityByPixels, softmaxAdd } from '../../lib/kernels/fold.js';
 import { maxAbsDiff, rng } from '../helpers/random.js';
 
 const clamp = (v: number, n: number) => (v < 0 ? 0 : v >= n ? n - 1 : v);
@@ -100,6 +100,35 @@ test('argmax ties go to the lower frame whatever the order; coverage excludes; d
   const depth = new Uint8Array(3);
   indexToDepth(Uint16Array.of(0, 1, 2), 3, depth);
   assert.equal(Array.from(depth), [0, 128, 255]);
+});
+
+test('jumpMask marks where the labels of the window span more than the jump', () => {
+  const next = rng(6);
+  for (const [w, h, r, jump] of [[23, 17, 2, 1], [9, 30, 0, 0], [31, 11, 4, 2], [5, 4, 6, 1]]) {
+    const src = Uint16Array.from({ length: w * h }, () => Math.floor(next() * next() * 6));
+    const expected = Array.from({ length: w * h }, (_, i) => {
+      const x = i % w, y = Math.floor(i / w);
+      let lo = Infinity, hi = -Infinity;
+      for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
+        const v = src[clamp(y + dy, h) * w + clamp(x + dx, w)];
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      return hi - lo > jump ? 1 : 0;
+    });
+    assert.equal(Array.from(jumpMask(src, w, h, r, jump, new Uint8Array(w * h))), expected, `${w}x${h} r=${r} jump=${jump}`);
+  }
+});
+
+test('blendByAlpha: alpha 0 gives b exactly, 1 gives a, between rounds the mix', () => {
+  const a = Uint16Array.from([1000, 2000, 3000, 4000, 5000, 6000]);
+  const b = Uint16Array.from([0, 10, 20, 30, 40, 50]);
+  const out = new Uint16Array(6);
+  blendByAlpha(a, b, Float32Array.from([0, 1, 0.25]), 2, out);
+  assert.equal(Array.from(out), [0, 10, 3000, 4000, Math.round(0.25 * 5000 + 0.75 * 40), Math.round(0.25 * 6000 + 0.75 * 50)]);
+  const b8 = Uint8Array.from([7, 8, 9]);
+  blendByAlpha(Uint8Array.from([255, 255, 255]), b8, Float32Array.from([0.5, 0, -1]), 1, b8);
+  assert.equal(Array.from(b8), [131, 8, 9]);
 });
 
 test.run();

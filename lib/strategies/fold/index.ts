@@ -9,3 +9,4 @@ export * from './pyramidal.js';
 export * from './gradient.js';
 export * from './pyramid.js';
 export * from './dmap.js';
+export * from './hybrid.js';
