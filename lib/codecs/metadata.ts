@@ -149,6 +149,8 @@ async function readPngMetadata(bytes: Uint8Array): Promise<{ icc?: Uint8Array; e
  * write none): for JPEG an APP1 EXIF segment and APP2 ICC segments after SOI
  * (and after the JFIF APP0 segment when there is one); for PNG an iCCP chunk
  * and an eXIf chunk after IHDR. TIFF and BMP files are returned as they are.
+ * The EXIF goes through {@link normaliseExif} (orientation 1, since the pixels are
+ * written as they are; dropped when it is not a TIFF structure).
  * In JPEG, EXIF above 65527 bytes and ICC profiles above 255 segments do not
  * fit and are left out.
  *
@@ -168,8 +170,8 @@ export async function embedMetadata(bytes: Uint8Array, format: Format, metadata:
 
 function embedJpeg(bytes: Uint8Array, icc: Uint8Array | undefined, exif: Uint8Array | undefined): Uint8Array {
   const segments: Uint8Array[] = [];
-  const tiff = exif && (startsWith(exif, 0, EXIF_ID) ? exif.subarray(EXIF_ID.length) : exif);
-  if (tiff && tiff.length > 0 && tiff.length + EXIF_ID.length <= MAX_SEGMENT) segments.push(segment(0xe1, [Uint8Array.from(EXIF_ID), tiff]));
+  const tiff = exif && normaliseExif(exif);
+  if (tiff && tiff.length + EXIF_ID.length <= MAX_SEGMENT) segments.push(segment(0xe1, [Uint8Array.from(EXIF_ID), tiff]));
   const count = icc ? Math.ceil(icc.length / ICC_CHUNK) : 0;
   if (icc && count >= 1 && count <= 255) {
     for (let i = 0; i < count; i++) {
@@ -196,8 +198,8 @@ async function embedPng(bytes: Uint8Array, icc: Uint8Array | undefined, exif: Ui
     // Profile name "icc", null, compression method 0 (zlib).
     if (compressed) chunks.push(chunk('iCCP', concat([Uint8Array.of(0x69, 0x63, 0x63, 0, 0), compressed])));
   }
-  const tiff = exif && (startsWith(exif, 0, EXIF_ID) ? exif.subarray(EXIF_ID.length) : exif);
-  if (tiff && tiff.length > 0) chunks.push(chunk('eXIf', tiff));
+  const tiff = exif && normaliseExif(exif);
+  if (tiff) chunks.push(chunk('eXIf', tiff));
   if (chunks.length === 0) return bytes;
   const ihdrEnd = 8 + 12 + new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8);
   return concat([bytes.subarray(0, ihdrEnd), ...chunks, bytes.subarray(ihdrEnd)]);
