@@ -167,7 +167,8 @@ check('a profile above 64 KB goes into several APP2 segments, which sharp joins'
 test('the jimp codec joins ICC pieces in any order, and drops an incomplete set', async () => {
   const icc = fakeIcc(300);
   const pieces = [icc.subarray(0, 100), icc.subarray(100, 250), icc.subarray(250)];
-  const shuffled = await jpegWith([app(0xe2, ICC_ID, [2, 3], pieces[1]), app(0xe2, ICC_ID, [3, 3], pieces[2]), app(0xe2, ICC_ID, [1, 3], pieces[0])]);
+  // Out of order, and with fill bytes (0xFF) before a marker.
+  const shuffled = await jpegWith([app(0xe2, ICC_ID, [2, 3], pieces[1]), Uint8Array.of(0xff, 0xff), app(0xe2, ICC_ID, [3, 3], pieces[2]), app(0xe2, ICC_ID, [1, 3], pieces[0])]);
   sameBytes((await jimpCodec.decode(shuffled)).metadata!.icc!, icc);
   const missing = await jpegWith([app(0xe2, ICC_ID, [1, 3], pieces[0]), app(0xe2, ICC_ID, [3, 3], pieces[2])]);
   assert.is((await jimpCodec.decode(missing)).metadata, undefined);
