@@ -24,6 +24,27 @@ export interface Image {
   readonly channels: 1 | 3;
   /** `width * height * channels` samples: `Uint8Array` for 8-bit, `Uint16Array` for 16-bit. */
   readonly data: Samples;
+  /**
+   * What the image carries from the file it was read from to the files written
+   * from it: its ICC profile and EXIF (JPEG and PNG files; see {@link ImageMetadata}).
+   * Absent when the file had neither, or for an image made in memory.
+   */
+  readonly metadata?: ImageMetadata;
+}
+
+/**
+ * Metadata kept from an image file and written into JPEG and PNG files.
+ * The pixels are never converted: the profile describes the samples as they are.
+ */
+export interface ImageMetadata {
+  /** The raw ICC profile (the bytes of the `.icc` file). */
+  readonly icc?: Uint8Array;
+  /**
+   * The raw EXIF block: the TIFF structure (from its `II`/`MM` byte-order mark,
+   * without the `Exif\0\0` prefix of a JPEG segment or of sharp's `metadata().exif`),
+   * with the orientation tag set to 1, since the pixels are already rotated.
+   */
+  readonly exif?: Uint8Array;
 }
 
 /** A float32 image (or single plane when `channels` is 1), interleaved like {@link Image}. */
@@ -62,6 +83,13 @@ export function assertImage(name: string, image: unknown): asserts image is Imag
   if (channels !== 1 && channels !== 3) throw invalidParameter(`${name}.channels`, '1 or 3', channels, 'type');
   if (data.length !== width * height * channels) {
     throw invalidParameter(`${name}.data`, `${width * height * channels} samples (${width}x${height}x${channels})`, data, 'type');
+  }
+  const { metadata } = img;
+  if (metadata === undefined) return;
+  if (typeof metadata !== 'object' || metadata === null) throw invalidParameter(`${name}.metadata`, 'an object ({ icc?, exif? })', metadata, 'type');
+  for (const key of ['icc', 'exif'] as const) {
+    const value = metadata[key];
+    if (value !== undefined && !(value instanceof Uint8Array)) throw invalidParameter(`${name}.metadata.${key}`, 'a Uint8Array', value, 'type');
   }
 }
 

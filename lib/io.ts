@@ -14,7 +14,7 @@ import { access, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { assertInteger, assertKnownKeys, assertOneOf, invalidParameter, optionKeys } from './errors.js';
 import { assertImage, type Image } from './image.js';
-import { CodecName, CorruptImageError, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format, getCodec, ImageTooLargeError, sniffFormat } from './codecs/index.js';
+import { CodecName, CorruptImageError, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format, getCodec, ImageTooLargeError, sniffChannels, sniffFormat } from './codecs/index.js';
 
 /** Codes of {@link ImageFileError}. */
 export const ImageFileErrorCode = {
@@ -73,6 +73,13 @@ export interface LoadImageOptions {
    * @default 100_000_000 (100 megapixels)
    */
   maxPixels?: number;
+  /**
+   * Called with a one-line message when the file loses something in reading: a
+   * 16-bit PNG or TIFF read by the jimp codec, which decodes it to 8 bits.
+   * The library never prints; without it, warnings are dropped.
+   * @default undefined
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** Options of {@link saveImage}. */
@@ -121,7 +128,10 @@ const EXTENSIONS: Record<string, Format> = {
 
 /**
  * Read and decode an image file (EXIF orientation applied; grayscale files
- * give 1 channel; 16-bit files give 16-bit samples with sharp). The size is
+ * give 1 channel; 16-bit files give 16-bit samples with sharp, 8-bit ones with
+ * jimp, which `onWarning` is told). The ICC profile and EXIF of JPEG and PNG files
+ * (and TIFF files with sharp) are kept in `image.metadata`, EXIF orientation
+ * reset to 1, for {@link saveImage} to write back. The size is
  * read from the header and the file's structure checked before decoding: a
  * file above `maxPixels`, or whose header and data disagree, is refused at once.
  *
@@ -136,11 +146,12 @@ const EXTENSIONS: Record<string, Format> = {
  *   the sharp codec is asked for and not available.
  */
 export async function loadImage(path: string, options: LoadImageOptions = {}): Promise<Image> {
-  assertKnownKeys('loadImage', options, optionKeys<LoadImageOptions>({ codec: 1, maxPixels: 1 }));
+  assertKnownKeys('loadImage', options, optionKeys<LoadImageOptions>({ codec: 1, maxPixels: 1, onWarning: 1 }));
   assertPath(path);
-  const { codec: name, maxPixels = DEFAULT_MAX_PIXELS } = options;
+  const { codec: name, maxPixels = DEFAULT_MAX_PIXELS, onWarning } = options;
   if (name !== undefined) assertOneOf('codec', name, Object.values(CodecName));
   assertInteger('maxPixels', maxPixels, 1, Number.MAX_SAFE_INTEGER);
+  if (onWarning !== undefined && typeof onWarning !== 'function') throw invalidParameter('onWarning', 'a function (message) => void', onWarning, 'type');
   const codec = await getCodec(name);
   let bytes: Uint8Array;
   try {
@@ -154,13 +165,18 @@ export async function loadImage(path: string, options: LoadImageOptions = {}): P
   if (bytes.length === 0) throw new ImageFileError('read', path, 'empty file', 'EEMPTY');
   const format = sniffFormat(bytes);
   if (format === undefined) throw new ImageFileError('read', path, 'not an image (unrecognised format)', 'EFORMAT');
+  let image: Image;
   try {
-    return await codec.decode(bytes, { maxPixels });
+    image = await codec.decode(bytes, { maxPixels });
   } catch (error) {
     if (error instanceof ImageTooLargeError) throw new ImageFileError('read', path, `${error.message} (--max-pixels / maxPixels)`, 'ETOOLARGE', error);
     const detail = error instanceof CorruptImageError ? ` (${error.problem})` : '';
     throw new ImageFileError('read', path, `truncated or corrupt ${FORMAT_NAMES[format]} data${detail}`, 'EDECODE', error);
   }
+  if (codec.name === CodecName.JIMP && sniffChannels(bytes)?.depth === 16) {
+    onWarning?.(`"${path}" is 16-bit; the jimp codec reads it as 8-bit (use the sharp codec to keep 16 bits)`);
+  }
+  return image;
 }
 
 /**
@@ -168,7 +184,8 @@ export async function loadImage(path: string, options: LoadImageOptions = {}): P
  * encoding can run while other work goes on, and files are only written
  * once everything has succeeded).
  *
- * @param image - 1 or 3 channels, 8 or 16 bits.
+ * @param image - 1 or 3 channels, 8 or 16 bits; its `metadata` (ICC profile, EXIF) is
+ *   written into JPEG and PNG files, not TIFF or BMP.
  * @param options - `format` (required here), `codec`, `quality`.
  * @returns The encoded file.
  * @throws TypeError or RangeError for a bad argument; EncodeError ("cannot encode as
@@ -195,7 +212,7 @@ export async function encodeImage(image: Image, options: SaveImageOptions & { fo
  * replaced in one step (by a rename). The parent directory must exist.
  *
  * @param image - 1 or 3 channels, 8 or 16 bits (16 bits kept in PNG and TIFF by sharp),
- *   or an image encoded by {@link encodeImage} (then `options` are not used).
+ *   with `metadata` (ICC profile, EXIF) written into JPEG and PNG files; or an image encoded by {@link encodeImage} (then `options` are not used).
  * @param path - The file to write; an existing file is replaced.
  * @param options - See {@link SaveImageOptions}.
  * @returns When the complete file is in place.

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { loadSharpCodec, sniffFormat, type CodecName } from '../lib/codecs/index.js';
 import type { Image } from '../lib/image.js';
 import { ImageFileError, loadImage, saveImage } from '../lib/io.js';
-import { fixture, meanAbsDiff, photo, readPng, rejects, same } from './helpers/files.js';
+import { fixture, meanAbsDiff, photo, pngFile, readPng, rejects, same, tiffFile } from './helpers/files.js';
 
 const codecs: CodecName[] = ['jimp'];
 if (await loadSharpCodec()) codecs.push('sharp');
@@ -198,6 +198,64 @@ test('permission denied, reading and writing (as an unprivileged user)', async (
     read: { message: `Cannot read image "${secret}": permission denied`, code: 'EREAD' },
   });
   assert.equal(readdirSync(readOnly), []);
+});
+
+test('loadImage onWarning: told once when the jimp codec reads a 16-bit file as 8-bit', async () => {
+  const dir = newDir();
+  const deep: Image = { width: 3, height: 2, channels: 3, data: Uint16Array.from({ length: 18 }, (_, i) => i * 3600 + 7) };
+  const png = join(dir, 'x.png');
+  writeFileSync(png, pngFile(deep, 16));
+  const tif = join(dir, 'x.tif');
+  writeFileSync(tif, tiffFile(deep, 16));
+  for (const path of [png, tif]) {
+    const warnings: string[] = [];
+    const image = await loadImage(path, { codec: 'jimp', onWarning: (m) => warnings.push(m) });
+    assert.instance(image.data, Uint8Array);
+    assert.equal(warnings, [`"${path}" is 16-bit; the jimp codec reads it as 8-bit (use the sharp codec to keep 16 bits)`]);
+    if (codecs.includes('sharp')) {
+      const kept = await loadImage(path, { codec: 'sharp', onWarning: (m) => warnings.push(m) });
+      same(kept, deep);
+      assert.is(warnings.length, 1);
+    }
+  }
+  // An 8-bit file: no warning; without onWarning, nothing either.
+  const warnings: string[] = [];
+  await loadImage(colourFixture, { codec: 'jimp', onWarning: (m) => warnings.push(m) });
+  assert.equal(warnings, []);
+  await loadImage(png, { codec: 'jimp' });
+  await rejects(() => loadImage(png, { onWarning: 'yes' as unknown as () => void }), /^TypeError: Expected a function \(message\) => void for onWarning but received "yes" \(string\)$/);
+});
+
+test('saveImage writes the ICC profile and EXIF of image.metadata; loadImage reads them back', async () => {
+  const dir = newDir();
+  // A real profile (sharp's built-in Display P3) when sharp is there: libpng drops a PNG profile that is not one.
+  const sharp = codecs.includes('sharp') ? (await import('sharp')).default : undefined;
+  const icc = sharp
+    ? new Uint8Array((await sharp(await sharp({ create: { width: 1, height: 1, channels: 3, background: 'red' } }).withIccProfile('p3').png().toBuffer()).metadata()).icc!)
+    : Uint8Array.from({ length: 3000 }, (_, i) => (i * 31) % 256);
+  // EXIF (TIFF structure, big-endian): IFD0 with one entry, Orientation 1.
+  const exif = Uint8Array.from([0x4d, 0x4d, 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0]);
+  const image: Image = { ...small, metadata: { icc, exif } };
+  for (const codec of codecs) {
+    for (const ext of ['jpg', 'png']) {
+      const path = join(dir, `${codec}.${ext}`);
+      await saveImage(image, path, { codec });
+      for (const reader of codecs) {
+        const back = await loadImage(path, { codec: reader });
+        assert.equal(Array.from(back.metadata!.icc!), Array.from(icc), `${codec} ${ext} read by ${reader}`);
+        assert.equal(Array.from(back.metadata!.exif!), Array.from(exif), `${codec} ${ext} read by ${reader}`);
+      }
+      if (sharp) {
+        const meta = await sharp(path).metadata();
+        assert.equal(Array.from(meta.icc!), Array.from(icc));
+        assert.is(meta.orientation, 1);
+      }
+    }
+    // TIFF: written without the metadata.
+    const tif = join(dir, `${codec}.tif`);
+    await saveImage(image, tif, { codec });
+    assert.is((await loadImage(tif, { codec })).metadata, undefined);
+  }
 });
 
 test.after(() => rmSync(root, { recursive: true, force: true }));

@@ -53,7 +53,7 @@ test('strategies refuse unknown options (the shared knobs are known to all, as s
 
 test('loadImage, saveImage and encodeImage refuse unknown options before touching a file', async () => {
   const image = { width: 1, height: 1, channels: 1 as const, data: new Uint8Array(1) };
-  await rejectsMessage(() => loadImage('/nonexistent/x.png', { codecs: 'jimp' } as never), 'Unknown option "codecs" for loadImage; known options: codec, maxPixels');
+  await rejectsMessage(() => loadImage('/nonexistent/x.png', { codecs: 'jimp' } as never), 'Unknown option "codecs" for loadImage; known options: codec, maxPixels, onWarning');
   await rejectsMessage(() => saveImage(image, '/nonexistent/x.jpg', { qualty: 90 } as never), 'Unknown option "qualty" for saveImage; known options: format, codec, quality');
   await rejectsMessage(() => encodeImage(image, { format: 'png', level: 9 } as never), 'Unknown option "level" for encodeImage; known options: format, codec, quality');
 });

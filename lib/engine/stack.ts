@@ -92,7 +92,7 @@ export interface StackTimings {
 
 /** What {@link stackFrames} resolves to. */
 export interface StackFramesResult {
-  /** The fused image (plain typed arrays): colour if any frame is, 16-bit if any frame is. */
+  /** The fused image (plain typed arrays): colour if any frame is, 16-bit if any frame is; with the reference frame's `metadata`. */
   readonly image: Image;
   /**
    * The depth map, when asked for: one channel, per pixel
@@ -267,6 +267,7 @@ async function run(
   let size: [number, number] | undefined;
   let firstBits: number | undefined;
   let sixteen = false;
+  let metadata: Image['metadata']; // the reference frame's ICC profile and EXIF, for the result
   let passes: number = typeof resolved.method === 'string' ? PASSES[resolved.method] : 1;
   let done = 0;
   let total = n;
@@ -285,6 +286,7 @@ async function run(
       firstBits ??= bits;
       if (bits !== firstBits) warn('frames mix 8- and 16-bit samples: the result is 16-bit');
       sixteen ||= bits === 16;
+      if (i === reference) metadata = image.metadata;
       reports[i] = { index: i, ...(file(i) === undefined ? {} : { file: file(i) }), width: image.width, height: image.height, channels: image.channels, bits, ms: 0 };
     }
     const neighbour = i === reference ? undefined : transforms[i > reference ? i - 1 : i + 1];
@@ -339,7 +341,7 @@ async function run(
     const finishMs = performance.now() - t;
     const { image } = result;
     return {
-      image,
+      image: metadata ? { ...image, metadata } : image,
       ...(depth ? { depth } : {}),
       transforms,
       report: {
