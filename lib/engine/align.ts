@@ -128,11 +128,13 @@ async function warp(image: FloatImage, transform: Transform, context: AlignConte
   const out: FloatImage = { width, height, channels, data: exec.pool.float32(width * height * channels) };
   const coverage = exec.pool.uint8(width * height);
   try {
-    await exec.warpAffine(image, transform.matrix, gain, offset, out, coverage);
+    // Gain and offset after the warp, as when they are found (so that a second reading or a loaded transform gives the same values).
+    await exec.warpAffine(image, transform.matrix, perChannel([1], channels), perChannel([0], channels), out, coverage);
   } catch (error) {
     exec.pool.release(out.data, coverage);
     throw error;
   }
+  if (!gain.every((g) => g === 1) || !offset.every((o) => o === 0)) applyGainOffset(out, gain, offset);
   return { image: out, coverage, transform };
 }
 
