@@ -13,7 +13,10 @@
  * The command is yargs-independent: {@link EVALUATE_COMMAND} describes its
  * flags for the parser, {@link evaluateCommand} runs it on parsed arguments.
  */
+import yargs from 'yargs';
 import { CodecName } from '../codecs/index.js';
+import { CliError, ExitCode, PROGRAM, usageError, type Command, type CommandContext } from './command.js';
+import { checkRepeated, checkShortOptions, errorText, yargsMessage } from './flags.js';
 import { bandAroundEdges, depthIndices, depthWithin, psnr, shareOff, ssim, SSIM_CONSTANTS } from '../evaluate/index.js';
 import { maxValue, type Image } from '../image.js';
 import { loadImage } from '../io.js';
@@ -307,3 +310,59 @@ function oneLine(error: unknown): string {
   const text = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
   return /^[A-Z][a-z]/.test(text) ? text[0].toLowerCase() + text.slice(1) : text;
 }
+
+/**
+ * `focus-stacking evaluate RESULT --truth TRUTH [options]` as a command of
+ * the command line: {@link EVALUATE_COMMAND}'s flags in a strict yargs
+ * parser (help with examples), then {@link evaluateCommand}.
+ */
+export const evaluateCliCommand: Command = {
+  name: 'evaluate',
+  summary: 'Measure a stacked result (and its depth map) against the truth',
+  async run(argv: string[], { stdout }: CommandContext): Promise<ExitCode> {
+    checkShortOptions(argv, ['h']);
+    let text = '';
+    const args = yargs()
+      .scriptName(PROGRAM)
+      .locale('en')
+      .usage(`Usage: ${PROGRAM} evaluate RESULT --truth TRUTH [options]\n\n${EVALUATE_COMMAND.describe}.`)
+      .command('$0 <result>', false)
+      .positional('result', EVALUATE_COMMAND.positional.result)
+      .options(EVALUATE_COMMAND.flags)
+      .example(EVALUATE_COMMAND.examples.map(([command, what]) => [`# ${what}\n${command.replace('$0', PROGRAM)}`, '']))
+      .wrap(100)
+      .strict()
+      .help()
+      .alias('help', 'h')
+      .version(false)
+      .showHelpOnFail(false)
+      .exitProcess(false)
+      .fail((message, error) => {
+        throw usageError(yargsMessage(message ?? errorText(error)));
+      })
+      .parseSync(argv, {}, (_error, _argv, output) => {
+        text = output;
+      });
+    if (text !== '') {
+      stdout.write(`${text}\n`);
+      return ExitCode.OK;
+    }
+    checkRepeated(args, Object.fromEntries(['truth', 'depth', 'depth-truth', 'frames', 'band', 'border', 'codec'].map((f) => [f, { takes: 'one value' }])));
+    const parsed: EvaluateArgs = {
+      result: String(args.result),
+      truth: args.truth,
+      ...(args.depth === undefined ? {} : { depth: args.depth }),
+      ...(args['depth-truth'] === undefined ? {} : { depthTruth: args['depth-truth'] }),
+      ...(args.frames === undefined ? {} : { frames: args.frames }),
+      ...(args.band === undefined ? {} : { band: args.band }),
+      border: args.border,
+      json: args.json,
+      ...(args.codec === undefined ? {} : { codec: args.codec as CodecName }),
+    };
+    // evaluateCommand words its own errors; its line goes through main like any other.
+    let problem = '';
+    const code = await evaluateCommand(parsed, stdout, { write: (line: string) => (problem += line) });
+    if (code !== ExitCode.OK) throw new CliError(problem.replace(/^focus-stacking: /, '').trim(), code as ExitCode);
+    return ExitCode.OK;
+  },
+};

@@ -119,7 +119,9 @@ function parser() {
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress lines (errors and warnings still go to stderr)' })
     .example(EXAMPLES.map(([command, what]) => [`# ${what}\n$0 ${command}`, '']))
     .epilogue(
-      `Outputs: ${ALL_OUTPUTS.map((o) => outputName(o)).join(', ')} (.FORMAT). An input file is never overwritten.\n` +
+      `Other commands: ${PROGRAM} stack FRAME... --output FILE (align and fuse N frames), ${PROGRAM} evaluate RESULT --truth TRUTH (measure quality); ` +
+        `"${PROGRAM} stack --help" and "${PROGRAM} evaluate --help" tell more.\n` +
+        `Outputs: ${ALL_OUTPUTS.map((o) => outputName(o)).join(', ')} (.FORMAT). An input file is never overwritten.\n` +
         'JPEG and BMP hold 8 bits: 16-bit inputs give 8-bit outputs in them (with a warning).\n' +
         `Exit status: ${ExitCode.OK} success; ${ExitCode.FAILURE} an input or output file problem; ${ExitCode.USAGE} a bad flag or value; ` +
         `${ExitCode.INTERRUPTED} interrupted (SIGINT), ${ExitCode.TERMINATED} terminated (SIGTERM), temporary files removed.`,

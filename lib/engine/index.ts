@@ -8,3 +8,4 @@ export * from './prepare.js';
 export * from './stack.js';
 export * from './node.js';
 export * from '../strategies/fold/index.js';
+export * from './align.js';

@@ -132,10 +132,11 @@ export interface StackFramesOptions {
    */
   depthMap?: boolean;
   /**
-   * Make the depth map 16-bit (`round(65535 i / (N - 1))`) instead of 8-bit.
+   * Make the depth map 16-bit (`round(65535 i / (N - 1))`) instead of 8-bit;
+   * `'auto'`: 16-bit when the result is (a frame is 16-bit).
    * @default false
    */
-  sixteen?: boolean;
+  sixteen?: boolean | 'auto';
   /**
    * Index of the reference frame (the others are aligned to it; frames are
    * read outward from it).
@@ -156,14 +157,37 @@ export interface StackFramesOptions {
   /** Reads a frame given as a path (the Node entry point `stack` supplies `loadImage`). */
   load?: (path: string) => Promise<Image>;
   /**
-   * Aligns each frame as it is read.
-   * @default the identity, after `transforms` (gain and offset) when given
+   * Align each frame to the reference as it is read: `true` for the default
+   * alignment (`defaultAligner`: a full affine transform estimated on 1024 px
+   * thumbnails, chained through the neighbours towards the reference, the
+   * warp at full resolution, and a gain and offset per channel unless
+   * `colourMatch` is false); `false` for none (then `transforms`, if given,
+   * may only change gain and offset); or an {@link AlignFunction} of one's own.
+   * Where a warped frame does not reach, the frames that do decide (see the
+   * methods' coverage); the result keeps the reference frame's size.
+   * @default true
    */
-  align?: AlignFunction;
-  /** Transforms found earlier, one per frame (given to `align`; applied by the default one, gain and offset only). */
+  align?: boolean | AlignFunction;
+  /**
+   * With the default alignment, match each warped frame's brightness to the
+   * reference's (a gain and an offset per channel; frames whose brightness
+   * does not differ are left as they are).
+   * @default true
+   */
+  colourMatch?: boolean;
+  /**
+   * Transforms found earlier, one per frame in the order given (as in a
+   * transforms file, relative to its reference: pass its `reference` too):
+   * no estimation, each frame is only warped and given its gain and offset.
+   */
   transforms?: readonly Transform[];
-  /** Keep only this rectangle of the (aligned) frames. */
-  crop?: CropRect;
+  /**
+   * `true`: keep only the largest rectangle that every aligned frame covers
+   * (found from the transforms; the image and the depth map are cropped at
+   * the end). A rectangle: keep it of every (aligned) frame.
+   * @default false
+   */
+  crop?: CropRect | boolean;
   /** Checked before each frame is read: aborting stops the run (its promise rejects with the signal's reason). */
   signal?: AbortSignal;
   /** Called before each frame and before the final step. */
@@ -175,7 +199,7 @@ export interface StackFramesOptions {
 /** Every option name, for rejecting unknown ones. */
 export const STACK_OPTION_NAMES: readonly (keyof StackFramesOptions)[] = Object.freeze([
   'method', 'measure', 'levels', 'beta', 'smoothKernel', 'depthMap', 'sixteen', 'reference', 'threads', 'executor',
-  'load', 'align', 'transforms', 'crop', 'signal', 'onProgress', 'onWarning',
+  'load', 'align', 'colourMatch', 'transforms', 'crop', 'signal', 'onProgress', 'onWarning',
 ] as const);
 
 /** The options once checked, with defaults. */
@@ -191,7 +215,7 @@ export interface ResolvedStackOptions {
   /** See {@link StackFramesOptions.depthMap}. */
   depthMap: boolean;
   /** See {@link StackFramesOptions.sixteen}. */
-  sixteen: boolean;
+  sixteen: boolean | 'auto';
   /** See {@link StackFramesOptions.reference}. */
   reference: number;
 }
@@ -219,7 +243,7 @@ export function resolveStackOptions(options: StackFramesOptions, frames: number)
   assertInteger('levels', levels, 1, 16);
   const { beta, smoothKernel } = resolveStrategyOptions({ beta: options.beta, smoothKernel: options.smoothKernel });
   if (typeof depthMap !== 'boolean') throw invalidParameter('depthMap', 'a boolean', depthMap, 'type');
-  if (typeof sixteen !== 'boolean') throw invalidParameter('sixteen', 'a boolean', sixteen, 'type');
+  if (typeof sixteen !== 'boolean' && sixteen !== 'auto') throw invalidParameter('sixteen', "a boolean or 'auto'", sixteen, 'type');
   assertInteger('reference', reference, 0, frames - 1);
   if (options.threads !== undefined) assertInteger('threads', options.threads, 1, 64);
   if (options.measure !== undefined && (typeof options.measure !== 'object' || options.measure === null || typeof options.measure.compute !== 'function')) {
@@ -229,14 +253,15 @@ export function resolveStackOptions(options: StackFramesOptions, frames: number)
     throw invalidParameter('executor', 'an Executor', options.executor, 'type');
   }
   assertFunction('load', options.load, 'a function (path) => Promise<Image>');
-  assertFunction('align', options.align, 'a function (image, index, context) => Promise<AlignResult>');
+  if (typeof options.align !== 'boolean') assertFunction('align', options.align, 'a boolean, or a function (image, index, context) => Promise<AlignResult>');
+  if (options.colourMatch !== undefined && typeof options.colourMatch !== 'boolean') throw invalidParameter('colourMatch', 'a boolean', options.colourMatch, 'type');
   assertFunction('onProgress', options.onProgress, 'a function');
   assertFunction('onWarning', options.onWarning, 'a function');
   if (options.signal !== undefined && (typeof options.signal !== 'object' || options.signal === null || typeof options.signal.aborted !== 'boolean')) {
     throw invalidParameter('signal', 'an AbortSignal', options.signal, 'type');
   }
   if (options.transforms !== undefined) checkTransforms(options.transforms, frames);
-  if (options.crop !== undefined) checkCrop(options.crop);
+  if (options.crop !== undefined && typeof options.crop !== 'boolean') checkCrop(options.crop);
   return { method, levels, beta, smoothKernel, depthMap, sixteen, reference };
 }
 

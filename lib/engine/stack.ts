@@ -16,7 +16,8 @@ import type { FoldRun, FoldStrategy } from '../strategies/fold/fold.js';
 import { gradientFold } from '../strategies/fold/gradient.js';
 import { pyramidFold } from '../strategies/fold/pyramid.js';
 import { RunLeases } from './buffers.js';
-import { resolveStackOptions, StackMethod, type FrameSource, type Transform, type ResolvedStackOptions, type StackFramesOptions } from './options.js';
+import { commonArea, defaultAligner } from './align.js';
+import { resolveStackOptions, StackMethod, type CropRect, type FrameSource, type Transform, type ResolvedStackOptions, type StackFramesOptions } from './options.js';
 import { prepareFrame } from './prepare.js';
 
 /** The most frames a stack may have (frame indices are 16-bit). */
@@ -56,6 +57,8 @@ export interface StackReport {
   readonly reference: number;
   /** The order the frames were read in (outward from the reference). */
   readonly order: readonly number[];
+  /** With `crop: true`, the rectangle kept (of the reference's grid). */
+  readonly crop?: CropRect;
   /** How many readings of the frames the method made. */
   readonly passes: number;
   /** Frames read a second time. */
@@ -272,6 +275,9 @@ async function run(
   let done = 0;
   let total = n;
   const passMs: number[] = [];
+  const { align: alignOption = true, colourMatch = true } = options;
+  const align =
+    typeof alignOption === 'function' ? alignOption : alignOption ? defaultAligner({ colourMatch, name: (i) => frameName(frames, i), onWarning: warn }) : undefined;
 
   const read = async (i: number, pass: number) => {
     signal?.throwIfAborted();
@@ -300,8 +306,8 @@ async function run(
       pass,
       ...(given ? { transform: given } : {}),
       ...(neighbour ? { neighbour } : {}),
-      ...(options.align ? { align: options.align } : {}),
-      ...(options.crop ? { crop: options.crop } : {}),
+      ...(align ? { align } : {}),
+      ...(typeof options.crop === 'object' ? { crop: options.crop } : {}),
     });
     const { width, height } = prepared.image;
     if (!size) size = [width, height];
@@ -334,12 +340,19 @@ async function run(
     let depth: Image | undefined;
     if (resolved.depthMap) {
       if (!result.index) throw new Error(`the method ${strategy.name} gave no depth map`);
-      const data = resolved.sixteen ? new Uint16Array(result.index.length) : new Uint8Array(result.index.length);
+      const data = (resolved.sixteen === 'auto' ? sixteen : resolved.sixteen) ? new Uint16Array(result.index.length) : new Uint8Array(result.index.length);
       indexToDepth(result.index, n, data);
       depth = { width: size![0], height: size![1], channels: 1, data };
     }
+    let { image } = result;
+    let cropped: CropRect | undefined;
+    if (options.crop === true) {
+      cropped = commonArea(transforms.map((tr) => tr.matrix), size![0], size![1]);
+      if (!cropped) throw new RangeError('crop: the aligned frames have no pixel in common');
+      image = cropImage(image, cropped);
+      if (depth) depth = cropImage(depth, cropped);
+    }
     const finishMs = performance.now() - t;
-    const { image } = result;
     return {
       image: metadata ? { ...image, metadata } : image,
       ...(depth ? { depth } : {}),
@@ -349,6 +362,7 @@ async function run(
         reference,
         order,
         passes,
+        ...(cropped ? { crop: cropped } : {}),
         reread: total - n,
         result: { width: image.width, height: image.height, channels: image.channels, bits: sixteen ? 16 : 8 },
         frames: reports.map((r, i) => ({ ...r, transform: transforms[i], correlation: transforms[i].correlation, gain: transforms[i].gain, offset: transforms[i].offset })),
@@ -358,4 +372,16 @@ async function run(
   } finally {
     buffers.releaseAll();
   }
+}
+
+/** A rectangle of an image, as a new plain image. */
+function cropImage(image: Image, rect: CropRect): Image {
+  const { x, y, width, height } = rect;
+  const cn = image.channels;
+  const data = image.data instanceof Uint16Array ? new Uint16Array(width * height * cn) : new Uint8Array(width * height * cn);
+  for (let r = 0; r < height; r++) {
+    const from = ((y + r) * image.width + x) * cn;
+    data.set(image.data.subarray(from, from + width * cn), r * width * cn);
+  }
+  return { width, height, channels: image.channels, data };
 }

@@ -71,7 +71,7 @@ for (const n of [3, 5]) {
     const frames = stripeStack(sharp, n);
     assert.ok(psnr(mean(frames), sharp) < 23);
     for (const method of Object.values(StackMethod)) {
-      const { image, depth } = await stackFrames(frames, { method, depthMap: true });
+      const { image, depth } = await stackFrames(frames, { align: false, method, depthMap: true });
       const p = psnr(image, sharp);
       assert.ok(p >= MIN_PSNR, `${method}: PSNR ${p.toFixed(2)} dB`);
       assert.equal([depth!.width, depth!.height, depth!.channels, depth!.data.constructor.name], [150, 60, 1, 'Uint8Array']);
@@ -85,7 +85,7 @@ test('strategies built by hand: a depth map without majority filtering', async (
   const { gradientFold } = await import('../../lib/strategies/fold/gradient.js');
   const frames = stripeStack(texture(60, 40, 13), 3);
   for (const method of [pyramidFold({ depthMajority: 1, majority: 1 }), gradientFold({ depthMajority: 1 })]) {
-    const { depth, report } = await stackFrames(frames, { method, depthMap: true });
+    const { depth, report } = await stackFrames(frames, { align: false, method, depthMap: true });
     assert.is(report.method, method.name);
     assert.is(depth!.data[20 * 60 + 10], 0);
     assert.is(depth!.data[20 * 60 + 50], 255);
@@ -95,13 +95,13 @@ test('strategies built by hand: a depth map without majority filtering', async (
 
 test('the default method is the one constant', async () => {
   const frames = stripeStack(texture(40, 30, 2), 3);
-  const { report } = await stackFrames(frames);
+  const { report } = await stackFrames(frames, { align: false });
   assert.is(report.method, DEFAULT_STACK_METHOD);
 });
 
 test('a 16-bit depth map, and 16-bit frames give a 16-bit result', async () => {
   const frames = stripeStack(texture(60, 40, 4), 3).map((f) => ({ ...f, data: Uint16Array.from(f.data, (v) => v * 257) }));
-  const { image, depth } = await stackFrames(frames, { method: 'select', depthMap: true, sixteen: true });
+  const { image, depth } = await stackFrames(frames, { align: false, method: 'select', depthMap: true, sixteen: true });
   assert.instance(image.data, Uint16Array);
   assert.instance(depth!.data, Uint16Array);
   assert.equal([...new Set(depth!.data)].sort((a, b) => a - b), [0, 32768, 65535]);
@@ -120,8 +120,8 @@ test('frames as paths, images and functions give the same result; the report tel
       calls++;
       return frames[3];
     };
-    const mixed = await stack([frames[0], path, frames[2], lazy], { method: 'dmap', threads: 1 });
-    const plain = await stackFrames(frames, { method: 'dmap' });
+    const mixed = await stack([frames[0], path, frames[2], lazy], { align: false, method: 'dmap', threads: 1 });
+    const plain = await stackFrames(frames, { align: false, method: 'dmap' });
     assert.equal(Array.from(mixed.image.data), Array.from(plain.image.data));
     // Called once per reading: dmap reads frame 3 again, as it names pixels.
     assert.is(calls, 2);
@@ -153,7 +153,7 @@ test('frames are read outward from the reference, and progress counts the readin
   assert.equal(outwardOrder(0, 3), [0, 1, 2]);
   const frames = stripeStack(texture(30, 20, 6), 5);
   const seen: string[] = [];
-  const { report } = await stackFrames(frames, {
+  const { report } = await stackFrames(frames, { align: false,
     method: 'gradient',
     reference: 3,
     onProgress: (p) => seen.push(`${p.step}:${p.frame}:${p.done}/${p.total}`),
@@ -167,7 +167,7 @@ test('gray and colour, 8- and 16-bit frames are made the richer form, with warni
   const gray = (f: Image): Image => ({ ...f, channels: 1, data: f.data.filter((_, i) => i % 3 === 0) });
   const warnings: string[] = [];
   // Colour frame after gray ones (reference first): the run starts again in colour.
-  const { image } = await stackFrames([gray(a), gray(b), async () => c], { method: 'select', onWarning: (w) => warnings.push(w) });
+  const { image } = await stackFrames([gray(a), gray(b), async () => c], { align: false, method: 'select', onWarning: (w) => warnings.push(w) });
   assert.is(image.channels, 3);
   assert.equal(warnings, [
     'frame 2 is colour while frames before it are gray: starting again with every frame made colour',
@@ -176,7 +176,7 @@ test('gray and colour, 8- and 16-bit frames are made the richer form, with warni
   ]);
   warnings.length = 0;
   const wide = { ...b, data: Uint16Array.from(b.data, (v) => v * 257) };
-  const mixed = await stackFrames([a, wide, c], { method: 'select', onWarning: (w) => warnings.push(w) });
+  const mixed = await stackFrames([a, wide, c], { align: false, method: 'select', onWarning: (w) => warnings.push(w) });
   assert.instance(mixed.image.data, Uint16Array);
   assert.equal(warnings, ['frames mix 8- and 16-bit samples: the result is 16-bit']);
 });
@@ -196,7 +196,7 @@ test('bad arguments are refused with a message naming them', async () => {
   await rejects(() => stackFrames([f, 'a.png']), TypeError, 'Expected a function (path) => Promise<Image> to read frames[1] ("a.png") for load but received undefined');
   await rejects(() => stackFrames([f, f], { transforms: [] }), TypeError, 'Expected an array of 2 transforms (one per frame) for transforms but received an array of length 0');
   const moved: Transform = { matrix: [[1, 0, 2], [0, 1, 0]], gain: [1], offset: [0], correlation: 0.9 };
-  await rejects(() => stackFrames([f, f], { transforms: [moved, moved] }), RangeError, /^transforms\[0\] moves the frame/);
+  await rejects(() => stackFrames([f, f], { align: false, transforms: [moved, moved] }), RangeError, /^transforms\[0\] moves the frame/);
   const small = texture(4, 6, 1);
   const error = (await rejects(() => stackFrames([f, f, small]), FrameSizeError, 'Frames must have the same size: frame 2 is 4x6 but the reference frame 1 is 8x6')) as FrameSizeError;
   assert.equal([error.frame, error.size, error.reference, error.expected], [2, [4, 6], 1, [8, 6]]);
@@ -211,12 +211,12 @@ test('an abort between frames stops the run and gives back every buffer; the nex
     let reads = 0;
     const reason = new Error('stop');
     await rejects(
-      () => stackFrames(frames, { method, executor, signal: controller.signal, onProgress: () => ++reads === 3 && controller.abort(reason) }),
+      () => stackFrames(frames, { align: false, method, executor, signal: controller.signal, onProgress: () => ++reads === 3 && controller.abort(reason) }),
       Error,
       'stop',
     );
     assert.is(pool.out.size, 0, `${method}: arrays still out`);
-    const { image } = await stackFrames(frames, { method, executor, depthMap: true });
+    const { image } = await stackFrames(frames, { align: false, method, executor, depthMap: true });
     assert.is(pool.out.size, 0, `${method}: arrays out after a run`);
     // The result is the caller's: not pool memory.
     const probe = pool.float32(1);
@@ -224,7 +224,7 @@ test('an abort between frames stops the run and gives back every buffer; the nex
     pool.release(probe);
   }
   // A failing frame function, too.
-  await rejects(() => stackFrames([frames[0], frames[1], async () => Promise.reject(new Error('no frame'))], { executor }), Error, 'no frame');
+  await rejects(() => stackFrames([frames[0], frames[1], async () => Promise.reject(new Error('no frame'))], { align: false, executor }), Error, 'no frame');
   assert.is(pool.out.size, 0);
 });
 
@@ -272,7 +272,7 @@ test('a focus measure of plain loops runs through the engine', async () => {
     }
     return out;
   }, 'variance');
-  const { image } = await stackFrames(frames, { method: 'select', measure });
+  const { image } = await stackFrames(frames, { align: false, method: 'select', measure });
   assert.is(calls, 3);
   assert.ok(psnr(image, sharp) >= MIN_PSNR, `PSNR ${psnr(image, sharp)}`);
   await rejects(() => stackFrames(frames, { method: 'select', measure: floatMeasure(() => new Float32Array(3)) }), TypeError, 'Expected a Float32Array of 1800 values (60x30) for measure result but received a Float32Array of length 3');

@@ -51,6 +51,8 @@ export const DEPTH_MAP_WINDOW = 3;
 
 /** The weight every frame keeps where it is chosen, so that no pixel's weights sum to 0. */
 const CHOSEN_FLOOR = 1e-4;
+/** The weight of a chosen frame where it has no data (aligned frames): any covered frame's weight outweighs it. */
+const UNCOVERED_FLOOR = 1e-12;
 
 /** The first pass both methods share, and the second pass each does its own way. */
 function twoPass(info: FoldInfo, measure: FocusMeasure, majority: number, second: (map: Uint16Array) => Omit<FoldRun, 'passes' | 'endPass'>): FoldRun {
@@ -120,7 +122,9 @@ export function dmapFold(options: DmapFoldOptions = {}): FoldStrategy {
             guidedFilter(guide, w, info.width, info.height, Math.round(radius), eps, scratch, w);
             for (let p = 0; p < n; p++) {
               const q = w[p] > 0 ? w[p] : 0;
-              w[p] = coverage && coverage[p] === 0 ? 0 : map[p] === index ? q + CHOSEN_FLOOR : q;
+              // Uncovered: no weight, unless the (majority-filtered) map chose this frame there, where a
+              // tiny one keeps the sum from being 0 (the warp's replicated edge then fills in).
+              w[p] = coverage && coverage[p] === 0 ? (map[p] === index ? UNCOVERED_FLOOR : 0) : map[p] === index ? q + CHOSEN_FLOOR : q;
             }
             weightedAdd(acc, sum, frame.data, w, channels);
             buffers.free(guide, w, ...scratch);

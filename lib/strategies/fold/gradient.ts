@@ -4,6 +4,7 @@
  * activity clipped at 50 below the pixel's maximum (SPEC 1.2 is the case N = 2).
  */
 import { assertOdd } from '../../errors.js';
+import { excludeUncovered, shrinkCoverage } from '../../kernels/coverage.js';
 import { divideBy, softmaxAdd } from '../../kernels/fold.js';
 import { resolveStrategyOptions } from '../options.js';
 import { sharpestFrame } from './decision.js';
@@ -69,10 +70,19 @@ export function gradientFold(options: GradientFoldOptions = {}): FoldStrategy {
       let count = 0;
       return {
         passes: 1,
-        async add(frame, index) {
+        async add(frame, index, _pass, coverage) {
           const pyramid = await framePyramid(frame, info);
+          // Where the aligned frame has no data its measure is -Infinity: the softmax's clip leaves it exp(-50 beta).
+          let cover = coverage;
           for (const [k, band] of pyramid.entries()) {
+            if (cover && k > 0) {
+              const finer = cover;
+              cover = shrinkCoverage(finer, levels[k - 1].width, levels[k - 1].height, buffers.uint8(band.width * band.height));
+              if (k > 1) buffers.free(finer);
+            }
             const a = await measure.compute(band, info);
+            if (cover) excludeUncovered(a, cover);
+            if (cover && k > 0 && k === levels.length - 1) buffers.free(cover);
             const level = levels[k];
             softmaxAdd(level.m, level.s, level.acc, a, band.data, channels, beta, count === 0);
             if (k === 0 && sharpest) depth.add(sharpest, { measure: a }, index);

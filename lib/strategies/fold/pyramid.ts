@@ -3,6 +3,7 @@
  * the coefficient of the frame with the most local energy, the choice made
  * consistent by a majority filter; the coarsest level is the frames' mean.
  */
+import { shrinkCoverage } from '../../kernels/coverage.js';
 import { argmaxAdd, copyWhere } from '../../kernels/fold.js';
 import { assertOdd } from '../../errors.js';
 import type { FloatImage } from '../../image.js';
@@ -63,15 +64,22 @@ export function pyramidFold(options: PyramidFoldOptions = {}): FoldStrategy {
       let count = 0;
       return {
         passes: 2,
-        async add(frame, index, pass) {
+        async add(frame, index, pass, coverage) {
           const pyramid = await framePyramid(frame, info);
+          // Where the aligned frame has no data it is never the sharpest (coverage shrunk per level).
+          let cover = pass === 0 ? coverage : undefined;
           for (const [k, band] of pyramid.entries()) {
+            if (cover && k > 0 && k < detail) {
+              const finer = cover;
+              cover = shrinkCoverage(finer, sizes[k - 1].width, sizes[k - 1].height, buffers.uint8(band.width * band.height));
+              if (k > 1) buffers.free(finer);
+            }
             if (pass === 1) {
               if (k < detail) copyWhere(maps[k], index, band.data, fused[k].data, channels);
             } else if (k < detail) {
               const a = await measure.compute(band, info);
-              argmaxAdd(choices[k].best, choices[k].index, a, index, count === 0);
-              buffers.free(a);
+              argmaxAdd(choices[k].best, choices[k].index, a, index, count === 0, cover);
+              buffers.free(a, ...(k > 0 && k === detail - 1 ? [cover] : []));
             } else if (count === 0) mean!.set(band.data);
             else for (let i = 0; i < band.data.length; i++) mean![i] += band.data[i];
             if (k > 0) buffers.free(band.data);

@@ -1,0 +1,226 @@
+/**
+ * The engine's default alignment ({@link defaultAligner}): each frame is
+ * brought onto the reference frame's pixel grid by a full affine transform
+ * and matched in brightness by a gain and an offset per channel.
+ *
+ * Frames are read outward from the reference (r, r+1, ..., N-1, r-1, ..., 0),
+ * so each frame is estimated against its neighbour towards the reference,
+ * whose gray 1024 px thumbnail is still at hand, starting from the step the
+ * neighbour took; the step is composed with the neighbour's matrix into the
+ * frame's matrix relative to the reference. Only small images are kept
+ * between frames: the reference's thumbnail and a colour copy of it reduced
+ * to about 1024 px (for the brightness fit), and the previous frame's
+ * thumbnail. The warp runs at full resolution on the executor's threads.
+ */
+import { composeAffine, IDENTITY_AFFINE, type Affine } from '../align/affine.js';
+import { estimateTransform, type EstimateTransformOptions } from '../align/estimate.js';
+import { fitGainOffset } from '../align/gain.js';
+import { alignThumbnail, type Thumbnail } from '../align/thumbnail.js';
+import { loadOpenCV } from '../cv/runtime.js';
+import type { FloatImage } from '../image.js';
+import { COVERAGE_EPSILON } from '../kernels/warp.js';
+import type { AlignContext, AlignFunction, AlignResult, CropRect, Transform } from './options.js';
+
+/** Longest side of the thumbnails alignment is estimated on. */
+export const ALIGN_THUMBNAIL_SIZE = 1024;
+
+/** Longest side (about) of the reduced colour copies the brightness fit compares. */
+export const COLOUR_MATCH_SIZE = 1024;
+
+/** Frames whose shorter side is below this many pixels are not aligned (too small to estimate a transform from). */
+export const MIN_ALIGN_SIZE = 32;
+
+/** Options of {@link defaultAligner}. */
+export interface DefaultAlignerOptions {
+  /**
+   * Fit a gain and an offset per channel of each warped frame to the reference.
+   * @default true
+   */
+  colourMatch?: boolean;
+  /** The name of a frame in warnings (its file, or `frame i`). @default `frame ${index}` */
+  name?: (index: number) => string;
+  /** Called with a warning when the estimate of a frame fell back to a translation or the identity. */
+  onWarning?: (message: string) => void;
+  /** Options of {@link estimateTransform} (except `init` and `name`). */
+  estimate?: Omit<EstimateTransformOptions, 'init' | 'name'>;
+}
+
+const isIdentityMatrix = (m: Affine) => m[0][0] === 1 && m[0][1] === 0 && m[0][2] === 0 && m[1][0] === 0 && m[1][1] === 1 && m[1][2] === 0;
+
+/** One value per channel, from a list of 1 or 3. */
+const perChannel = (values: readonly number[], channels: number) => Array.from({ length: channels }, (_, c) => values[Math.min(c, values.length - 1)]);
+
+/**
+ * The default alignment, for one run (it keeps the thumbnails of the
+ * reference and of the last frame between calls: make a new one per run).
+ *
+ * For each frame: with `context.transform` (given, or found in the first
+ * reading) it only warps, with that transform's gain and offset. Otherwise
+ * the reference (read first) is kept as thumbnails and returned as it is;
+ * another frame is estimated against its neighbour towards the reference
+ * ({@link estimateTransform}, started from the neighbour's step), warped at
+ * full resolution (`exec.warpAffine`: bilinear, edge values replicated where
+ * the frame does not reach, with a coverage mask), and, unless
+ * `colourMatch` is false, given the gain and offset per channel that
+ * {@link fitGainOffset} finds between reduced copies of it and of the
+ * reference (a fit that moves no value by half a level snaps to the
+ * identity, and nothing more is done). Frames smaller than
+ * {@link MIN_ALIGN_SIZE} on a side are left as they are. Loads OpenCV.js
+ * when it first estimates.
+ *
+ * @param options - See {@link DefaultAlignerOptions}.
+ * @returns An {@link AlignFunction} for one run.
+ */
+export function defaultAligner(options: DefaultAlignerOptions = {}): AlignFunction {
+  const { colourMatch = true, name = (i: number) => `frame ${i}`, onWarning, estimate = {} } = options;
+  let reference: Thumbnail | undefined;
+  let referenceSmall: FloatImage | undefined;
+  /** The last frame estimated: its index, thumbnail, and step from its neighbour. */
+  let last: { index: number; thumbnail: Thumbnail; step: Affine } | undefined;
+
+  return async (image: FloatImage, index: number, context: AlignContext): Promise<AlignResult> => {
+    const { channels } = image;
+    if (context.transform) return warp(image, context.transform, context);
+    if (index === context.reference) {
+      reference = alignThumbnail(image, ALIGN_THUMBNAIL_SIZE);
+      referenceSmall = colourMatch ? reduce(image, undefined)[0] : undefined;
+      last = undefined;
+      return { image, transform: identity(channels) };
+    }
+    if (Math.min(image.width, image.height) < MIN_ALIGN_SIZE) return { image, transform: identity(channels) };
+    if (!reference) throw new Error(`the reference frame ${context.reference} must be aligned before frame ${index}`);
+    const towards = index > context.reference ? index - 1 : index + 1;
+    const neighbourThumb = towards === context.reference ? reference : last?.index === towards ? last.thumbnail : undefined;
+    if (!neighbourThumb) throw new Error(`frame ${towards} must be aligned before frame ${index}`);
+    const neighbourMatrix = context.neighbour?.matrix ?? IDENTITY_AFFINE;
+    const previousStep = towards !== context.reference && last?.index === towards ? last.step : undefined;
+    const thumbnail = alignThumbnail(image, ALIGN_THUMBNAIL_SIZE);
+    await loadOpenCV();
+    const found = estimateTransform(neighbourThumb, thumbnail, { ...estimate, ...(previousStep ? { init: previousStep } : {}), name: name(index) });
+    if (found.warning) onWarning?.(found.warning);
+    last = { index, thumbnail, step: found.matrix };
+    const matrix = composeAffine(found.matrix, neighbourMatrix);
+    const ones = perChannel([1], channels), zeros = perChannel([0], channels);
+    const warped = await warp(image, { matrix, gain: ones, offset: zeros, correlation: found.correlation }, context);
+    if (!colourMatch || !referenceSmall) return warped;
+    const [small, coverage] = reduce(warped.image, warped.coverage);
+    const { gain, offset } = fitGainOffset(referenceSmall, small, coverage ? { coverage } : {});
+    const transform = { matrix, gain, offset, correlation: found.correlation };
+    if (!gain.every((g) => g === 1) || !offset.every((o) => o === 0)) applyGainOffset(warped.image, gain, offset);
+    return { ...warped, transform };
+  };
+}
+
+/** The identity transform. */
+function identity(channels: number): Transform {
+  return { matrix: IDENTITY_AFFINE, gain: perChannel([1], channels), offset: perChannel([0], channels), correlation: 1 };
+}
+
+/** Warp a frame with a transform (nothing to do for the identity matrix but the gain and offset). */
+async function warp(image: FloatImage, transform: Transform, context: AlignContext): Promise<AlignResult & { transform: Transform }> {
+  const { exec } = context;
+  const { width, height, channels } = image;
+  const gain = perChannel(transform.gain, channels), offset = perChannel(transform.offset, channels);
+  if (isIdentityMatrix(transform.matrix)) {
+    if (!gain.every((g) => g === 1) || !offset.every((o) => o === 0)) applyGainOffset(image, gain, offset);
+    return { image, transform };
+  }
+  const out: FloatImage = { width, height, channels, data: exec.pool.float32(width * height * channels) };
+  const coverage = exec.pool.uint8(width * height);
+  try {
+    // Gain and offset after the warp, as when they are found (so that a second reading or a loaded transform gives the same values).
+    await exec.warpAffine(image, transform.matrix, perChannel([1], channels), perChannel([0], channels), out, coverage);
+  } catch (error) {
+    exec.pool.release(out.data, coverage);
+    throw error;
+  }
+  if (!gain.every((g) => g === 1) || !offset.every((o) => o === 0)) applyGainOffset(out, gain, offset);
+  return { image: out, coverage, transform };
+}
+
+/** `gain * v + offset` per channel, in place. */
+function applyGainOffset(image: FloatImage, gain: readonly number[], offset: readonly number[]): void {
+  const { channels, data } = image;
+  for (let i = 0; i < data.length; i += channels) for (let c = 0; c < channels; c++) data[i + c] = gain[c] * data[i + c] + offset[c];
+}
+
+/**
+ * A copy reduced by an integer factor (about {@link COLOUR_MATCH_SIZE} px
+ * on the longest side) by box means, and the coverage reduced with it (a
+ * cell is covered when all its pixels are). Plain arrays (small).
+ */
+function reduce(image: FloatImage, coverage: Uint8Array | undefined): [FloatImage, Uint8Array | undefined] {
+  const { width: W, height: H, channels: cn, data } = image;
+  const f = Math.max(1, Math.ceil(Math.max(W, H) / COLOUR_MATCH_SIZE));
+  const w = Math.max(1, Math.floor(W / f)), h = Math.max(1, Math.floor(H / f));
+  const out = new Float32Array(w * h * cn);
+  const cov = coverage ? new Uint8Array(w * h).fill(1) : undefined;
+  const norm = 1 / (Math.min(f, W) * Math.min(f, H));
+  for (let y = 0; y < Math.min(h * f, H); y++) {
+    const row = Math.floor(y / f) * w;
+    for (let x = 0; x < Math.min(w * f, W); x++) {
+      const cell = row + Math.floor(x / f);
+      const p = y * W + x;
+      if (cov && coverage && !coverage[p]) cov[cell] = 0;
+      for (let c = 0; c < cn; c++) out[cell * cn + c] += data[p * cn + c] * norm;
+    }
+  }
+  return [{ width: w, height: h, channels: cn, data: out }, cov];
+}
+
+/**
+ * The largest axis-aligned rectangle of the reference's grid that every
+ * frame covers once warped: each frame covers the points whose image by its
+ * matrix falls in `[0, W-1] x [0, H-1]` (as the warp's coverage, up to
+ * `COVERAGE_EPSILON`), a parallelogram; their intersection with the image
+ * is a convex polygon. For rows y0..y1 the columns inside the polygon on
+ * every row are those inside on rows y0 and y1 (the left edge is a convex
+ * function of y, the right one concave), so every pair of rows is tried.
+ *
+ * @param matrices - Each frame's matrix (reference grid to frame).
+ * @param width - Width of the frames (and of the reference grid).
+ * @param height - Height.
+ * @returns The rectangle, or undefined when the frames share no pixel.
+ */
+export function commonArea(matrices: readonly Affine[], width: number, height: number): CropRect | undefined {
+  // Per row, the columns inside every frame: [left, right] as integers.
+  const left = new Float64Array(height), right = new Float64Array(height);
+  const lo = -COVERAGE_EPSILON;
+  for (let y = 0; y < height; y++) {
+    let l = 0, r = width - 1;
+    for (const m of matrices) {
+      for (const [k, max] of [[0, width - 1], [1, height - 1]] as const) {
+        // 0 - eps <= a*x + b*y + c <= max + eps, a linear condition on x for this row.
+        const a = m[k][0], s = m[k][1] * y + m[k][2];
+        if (Math.abs(a) < 1e-12) {
+          if (s < lo || s > max - lo) l = Infinity;
+          continue;
+        }
+        const x1 = (lo - s) / a, x2 = (max - lo - s) / a;
+        l = Math.max(l, Math.min(x1, x2));
+        r = Math.min(r, Math.max(x1, x2));
+      }
+    }
+    left[y] = Math.ceil(l - 1e-9);
+    right[y] = Math.floor(r + 1e-9);
+  }
+  let best: CropRect | undefined;
+  let bestArea = 0;
+  for (let y0 = 0; y0 < height; y0++) {
+    if (right[y0] < left[y0]) continue;
+    // Beyond y1 the extent only shrinks until the polygon ends: stop at the first empty row.
+    for (let y1 = y0; y1 < height; y1++) {
+      const l = Math.max(left[y0], left[y1]), r = Math.min(right[y0], right[y1]);
+      if (r < l) {
+        if (right[y1] < left[y1]) break;
+        continue;
+      }
+      const area = (r - l + 1) * (y1 - y0 + 1);
+      if (area > bestArea) {
+        bestArea = area;
+        best = { x: l, y: y0, width: r - l + 1, height: y1 - y0 + 1 };
+      }
+    }
+  }
+  return best;
+}
