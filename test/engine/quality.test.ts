@@ -20,7 +20,7 @@ test('the default method on stacks without occlusion', async () => {
   const [terraces, steps] = await rendered();
   const expected = { terraces: 45, 'steps-gather': 42 } as Record<string, number>;
   for (const scene of [terraces, steps]) {
-    const { image, report } = await stackFrames(scene.frames);
+    const { image, report } = await stackFrames(scene.frames, { align: false });
     const p = psnr(image, scene.truth, { border });
     assert.ok(p >= expected[scene.name], `${report.method} on ${scene.name}: ${p.toFixed(2)} dB`);
   }
@@ -29,7 +29,7 @@ test('the default method on stacks without occlusion', async () => {
 test('select copies each pixel from one frame and beats the default where there is no occlusion', async () => {
   const [terraces, steps] = await rendered();
   for (const scene of [terraces, steps]) {
-    const { image } = await stackFrames(scene.frames, { method: selectFold() });
+    const { image } = await stackFrames(scene.frames, { align: false, method: selectFold() });
     const p = psnr(image, scene.truth, { border });
     assert.ok(p >= 48, `select on ${scene.name}: ${p.toFixed(2)} dB`);
     const n = image.width * image.height;
@@ -45,13 +45,13 @@ test('select copies each pixel from one frame and beats the default where there 
 test('hybrid: the selection where the depth map is flat, the pyramid near its jumps', async () => {
   const [terraces, steps] = await rendered();
   // No jump counts (jump 4 with 5 frames): exactly the selection.
-  const sel = await stackFrames(terraces.frames, { method: selectFold() });
-  const hyb = await stackFrames(terraces.frames, { method: hybridFold({ jump: 4 }) });
+  const sel = await stackFrames(terraces.frames, { align: false, method: selectFold() });
+  const hyb = await stackFrames(terraces.frames, { align: false, method: hybridFold({ jump: 4 }) });
   assert.is(hyb.image.data.filter((v, i) => v !== sel.image.data[i]).length, 0);
   // Steps: equal to the selection away from the jumps, the pyramid's own values at them.
-  const s = await stackFrames(steps.frames, { method: selectFold(), depthMap: true });
-  const h = await stackFrames(steps.frames, { method: hybridFold({ edge: 6, feather: 4 }) });
-  const pyr = await stackFrames(steps.frames, { method: 'pyramid' });
+  const s = await stackFrames(steps.frames, { align: false, method: selectFold(), depthMap: true });
+  const h = await stackFrames(steps.frames, { align: false, method: hybridFold({ edge: 6, feather: 4 }) });
+  const pyr = await stackFrames(steps.frames, { align: false, method: 'pyramid' });
   const { width, height } = h.image;
   const index = Uint16Array.from(s.depth!.data, (v) => Math.round((v * 4) / 255));
   const near = jumpMaskFor(index, width, height, 6 + 2, 1);
