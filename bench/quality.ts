@@ -18,7 +18,7 @@
  * process (every thread) and wall seconds per run.
  */
 import { writeFileSync } from 'node:fs';
-import { closeExecutors, depthWithin, executorFor, hybridFold, psnr, shareOff, ssim, stackFrames, DEFAULT_STACK_METHOD, type FoldStrategy, type Image, type StackMethod } from '../lib/index.js';
+import { closeExecutors, depthWithin, executorFor, psnr, shareOff, ssim, stackFrames, DEFAULT_STACK_METHOD, type FoldStrategy, type Image, type StackMethod } from '../lib/index.js';
 import { eachScene, oracle, SIZES, type GroundTruth, type SceneName } from './groundtruth/index.js';
 
 function flag(name: string): string | undefined {
@@ -120,8 +120,7 @@ async function main(): Promise<void> {
   const full = process.argv.includes('--full');
   const size = full ? SIZES.full : SIZES.quick;
   const frames = Number(flag('frames') ?? 8);
-  // hybrid is a strategy (lib/strategies/fold/hybrid.ts), not yet a method name of the engine.
-  const methods: MethodEntry[] = (flag('methods') ?? 'gradient,pyramid,dmap,select,hybrid').split(',').map((m) => (m === 'hybrid' ? { name: 'hybrid', strategy: hybridFold() } : (m as StackMethod)));
+  const methods: MethodEntry[] = (flag('methods') ?? 'gradient,pyramid,dmap,select,hybrid').split(',').map((m) => m as StackMethod);
   const scenes = flag('scenes')?.split(',') as SceneName[] | undefined;
   const threads = Number(flag('threads') ?? 2);
   const rows: QualityRow[] = [];

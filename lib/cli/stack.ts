@@ -292,7 +292,7 @@ async function run(plan: Plan, stdout: TextSink, stderr: TextSink): Promise<void
       sixteen: plan.depthFormat === Format.PNG || plan.depthFormat === Format.TIF ? 'auto' : false,
       ...(plan.reference === undefined ? {} : { reference: plan.reference }),
       ...(plan.loaded ? { transforms: plan.loaded.frames.map(({ matrix, gain, offset, correlation }) => ({ matrix, gain, offset, correlation })) } : {}),
-      load: (path) => loadImage(path, { ...codec, maxPixels: plan.maxPixels }),
+      load: (path) => loadImage(path, { ...codec, maxPixels: plan.maxPixels, onWarning: warn }),
       onProgress: (p) => say(progressLine(p, plan.frames)),
       onWarning: warn,
     });

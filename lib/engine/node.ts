@@ -30,6 +30,7 @@ import { assertInteger } from '../errors.js';
 export async function stack(frames: readonly FrameSource[], options: StackFramesOptions = {}): Promise<StackFramesResult> {
   const { threads = defaultThreads() } = options;
   assertInteger('threads', threads, 1, 64);
-  const load = (path: string): Promise<Image> => loadImage(path);
+  const { onWarning } = options;
+  const load = (path: string): Promise<Image> => loadImage(path, onWarning ? { onWarning } : {});
   return stackFrames(frames, { ...options, load: options.load ?? load, executor: options.executor ?? executorFor(threads) });
 }

@@ -21,6 +21,8 @@ export const StackMethod = {
   DMAP: 'dmap',
   /** Depth map of the sharpest frame, each pixel copied from its frame (two readings). */
   SELECT: 'select',
+  /** `select` where the depth map is flat, `pyramid` near its jumps, blended between (two readings). */
+  HYBRID: 'hybrid',
 } as const;
 export type StackMethod = (typeof StackMethod)[keyof typeof StackMethod];
 

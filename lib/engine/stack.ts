@@ -12,6 +12,7 @@ import { assertImage, maxValue, type Image } from '../image.js';
 import { indexToDepth } from '../kernels/fold.js';
 import { serialExecutor } from '../parallel/executor.js';
 import { dmapFold, selectFold } from '../strategies/fold/dmap.js';
+import { hybridFold } from '../strategies/fold/hybrid.js';
 import type { FoldRun, FoldStrategy } from '../strategies/fold/fold.js';
 import { gradientFold } from '../strategies/fold/gradient.js';
 import { pyramidFold } from '../strategies/fold/pyramid.js';
@@ -141,7 +142,7 @@ class ColourFrame extends Error {
 }
 
 /** The readings of each built-in method (a strategy of one's own tells once it begins). */
-const PASSES: Record<StackMethod, 1 | 2> = { pyramid: 2, gradient: 1, dmap: 2, select: 2 };
+const PASSES: Record<StackMethod, 1 | 2> = { pyramid: 2, gradient: 1, dmap: 2, select: 2, hybrid: 2 };
 
 /**
  * The frames' indices, outward from the reference: r, r+1, ..., N-1, r-1, ..., 0
@@ -177,6 +178,8 @@ export function strategyFor(options: ResolvedStackOptions & Pick<StackFramesOpti
       return dmapFold(m);
     case StackMethod.SELECT:
       return selectFold(m);
+    case StackMethod.HYBRID:
+      return hybridFold(m);
     default:
       return assertNever(method);
   }

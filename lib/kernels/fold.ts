@@ -14,7 +14,7 @@ import { pyrUpRows } from './pyramid.js';
 export const SOFTMAX_CLIP = 50;
 
 /**
- * One step of the clipped softmax over frames (the N-frame form of SPEC 1.2):
+ * One step of the clipped softmax over frames (the N-frame form of docs/DIFFERENCES.md 1.2):
  * frame i weighs `exp(beta * max(a_i - max_j a_j, -50))`. The state holds per
  * pixel the running maximum `m`, the sum of weights `s` (relative to `m`) and
  * the weighted sum of the bands `acc`. A frame above the running maximum

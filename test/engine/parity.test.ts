@@ -1,4 +1,4 @@
-// The gradient method at N = 2 is the seed's all_channels output (SPEC 1.2,
+// The gradient method at N = 2 is the seed's all_channels output (docs/DIFFERENCES.md 1.2,
 // 1.5): compared with the references made by the Python/OpenCV script.
 import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'uvu';

@@ -48,6 +48,10 @@ test('hybrid: the selection where the depth map is flat, the pyramid near its ju
   const sel = await stackFrames(terraces.frames, { align: false, method: selectFold() });
   const hyb = await stackFrames(terraces.frames, { align: false, method: hybridFold({ jump: 4 }) });
   assert.is(hyb.image.data.filter((v, i) => v !== sel.image.data[i]).length, 0);
+  // The method name is the strategy with its defaults.
+  const named = await stackFrames(terraces.frames, { align: false, method: 'hybrid' });
+  const made = await stackFrames(terraces.frames, { align: false, method: hybridFold() });
+  assert.equal(named.image.data, made.image.data);
   // Steps: equal to the selection away from the jumps, the pyramid's own values at them.
   const s = await stackFrames(steps.frames, { align: false, method: selectFold(), depthMap: true });
   const h = await stackFrames(steps.frames, { align: false, method: hybridFold({ edge: 6, feather: 4 }) });

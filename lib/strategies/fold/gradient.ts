@@ -1,7 +1,7 @@
 /**
  * The seed's gradient method for N frames: per pyramid level, a softmax over
  * frames of beta times the box-summed second-difference activity, each
- * activity clipped at 50 below the pixel's maximum (SPEC 1.2 is the case N = 2).
+ * activity clipped at 50 below the pixel's maximum (docs/DIFFERENCES.md 1.2 is the case N = 2).
  */
 import { assertOdd } from '../../errors.js';
 import { excludeUncovered, shrinkCoverage } from '../../kernels/coverage.js';

@@ -10,7 +10,7 @@ import { boxSumRunning, squaredSum } from '../../kernels/fold.js';
 import type { FocusMeasure } from './fold.js';
 
 /**
- * The seed's measure (SPEC 1.1, 1.2): second-difference activity summed over
+ * The seed's measure (docs/DIFFERENCES.md 1.1, 1.2): second-difference activity summed over
  * channels, box-summed over `k x k`.
  *
  * @param k - Odd window size, 1 to 99.

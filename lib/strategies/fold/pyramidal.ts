@@ -34,7 +34,7 @@ export function levelSizes(width: number, height: number, levels: number): Level
 }
 
 /**
- * The Laplacian pyramid of a frame (SPEC 1.5); the frame's buffer becomes
+ * The Laplacian pyramid of a frame (docs/DIFFERENCES.md 1.5); the frame's buffer becomes
  * level 0, the coarser levels are buffers of the run.
  *
  * @param frame - The frame; consumed.
