@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, rmSync } from 'node:fs';
 import { access, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { errnoProblem } from './errno.js';
 import { assertInteger, assertKnownKeys, assertOneOf, invalidParameter, optionKeys } from './errors.js';
 import { assertImage, type Image } from './image.js';
 import { CodecName, CorruptImageError, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format, getCodec, ImageTooLargeError, sniffChannels, sniffFormat } from './codecs/index.js';
@@ -330,18 +331,8 @@ function writeProblem(path: string, error: unknown): string {
   }
 }
 
-const SYSTEM_PROBLEMS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  ENAMETOOLONG: 'file name too long',
-};
-
 function systemProblem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  return (code !== undefined && SYSTEM_PROBLEMS[code]) || firstLine(error);
+  return errnoProblem(error, firstLine);
 }
 
 function firstLine(error: unknown): string {

@@ -115,7 +115,7 @@ test('bad input: one line, the exit code, no output file', async () => {
     [[f(0)], 2, `expected two or more frames but received one (${JSON.stringify(f(0))})`],
     [[], 2, 'expected two or more frames (image files, or one folder)'],
     [[join(dir, 'empty')], 1, `folder ${JSON.stringify(join(dir, 'empty'))} has no images (.jpg, .jpeg, .png, .tif, .tiff, .bmp)`],
-    [[f(0), f(1), '--method', 'sharpest'], 2, '--method: expected one of pyramid, gradient, dmap, select but received "sharpest"'],
+    [[f(0), f(1), '--method', 'sharpest'], 2, '--method: expected one of pyramid, gradient, dmap, select, hybrid but received "sharpest"'],
     [[f(0), f(1), '--levels', '0'], 2, '--levels: expected an integer from 1 to 16 but received "0"'],
     [[f(0), f(1), '--reference', '2'], 2, '--reference: expected an integer from 0 to 1 but received "2"'],
     [[f(0), f(1), '--output', join(dir, 'out', 'x.gif')], 2, `--output: expected a file name ending in .jpg, .jpeg, .png, .tif, .tiff, .bmp but received ${JSON.stringify(join(dir, 'out', 'x.gif'))}`],

@@ -11,26 +11,14 @@ import { rmdirSync, rmSync } from 'node:fs';
 import { lstat, mkdir, open, readlink, realpath, rm, stat } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileError } from './command.js';
+import { errnoProblem } from '../errno.js';
 import { errorText } from './flags.js';
 
 /** The directories this run has created, outermost first. */
 const createdDirectories: string[] = [];
 
-/** What an errno means, for the one line. */
-const PROBLEMS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  ENAMETOOLONG: 'file name too long',
-  ELOOP: 'too many levels of symbolic links',
-  EMLINK: 'too many links',
-};
-
 function problem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  return (code !== undefined && PROBLEMS[code]) || errorText(error);
+  return errnoProblem(error, errorText);
 }
 
 /**
