@@ -7,7 +7,7 @@ import { loadImage } from '../io.js';
 import { executorFor } from '../parallel/index.js';
 import { defaultThreads } from '../parallel/threads.js';
 import type { StackFramesOptions } from './options.js';
-import { stackFrames, type StackFramesResult } from './stack.js';
+import { alignFrames, stackFrames, type AlignFramesResult, type StackFramesResult } from './stack.js';
 import type { FrameSource } from './options.js';
 import { assertInteger } from '../errors.js';
 
@@ -33,4 +33,25 @@ export async function stack(frames: readonly FrameSource[], options: StackFrames
   const { onWarning } = options;
   const load = (path: string): Promise<Image> => loadImage(path, onWarning ? { onWarning } : {});
   return stackFrames(frames, { ...options, load: options.load ?? load, executor: options.executor ?? executorFor(threads) });
+}
+
+/**
+ * Align frames without fusing them ({@link alignFrames}), reading paths with
+ * {@link loadImage}: the transforms `stack` would use.
+ *
+ * ```ts
+ * const { transforms, reference, width, height } = await align(['a.jpg', 'b.jpg', 'c.jpg']);
+ * ```
+ *
+ * @param frames - Paths, images, or functions resolving to images; at least 2.
+ * @param options - As {@link stack}; `method`, `depthMap`, `crop` and `measure` do not apply.
+ * @returns See {@link AlignFramesResult}.
+ * @throws As {@link stack}.
+ */
+export async function align(frames: readonly FrameSource[], options: StackFramesOptions = {}): Promise<AlignFramesResult> {
+  const { threads = defaultThreads() } = options;
+  assertInteger('threads', threads, 1, 64);
+  const { onWarning } = options;
+  const load = (path: string): Promise<Image> => loadImage(path, onWarning ? { onWarning } : {});
+  return alignFrames(frames, { ...options, load: options.load ?? load, executor: options.executor ?? executorFor(threads) });
 }

@@ -377,6 +377,47 @@ async function run(
   }
 }
 
+/** What {@link alignFrames} finds. */
+export interface AlignFramesResult {
+  /** Per frame, in stack order, how it maps onto the reference (the reference's is the identity). */
+  readonly transforms: readonly Transform[];
+  /** The reference frame's index. */
+  readonly reference: number;
+  /** The reference frame's size. */
+  readonly width: number;
+  /** The reference frame's size. */
+  readonly height: number;
+  /** Per frame: file, size, transform, correlation, gain/offset, time. */
+  readonly report: StackReport;
+}
+
+/** A fold that keeps nothing: alignment without fusion. */
+const NO_FUSION: FoldStrategy = {
+  name: 'none (alignment only)',
+  begin: () => ({
+    passes: 1,
+    add: () => Promise.resolve(),
+    finish: () => Promise.resolve({ image: { width: 1, height: 1, channels: 1, data: new Uint8Array(1) } }),
+  }),
+};
+
+/**
+ * Align frames without fusing them: the transforms that {@link stackFrames}
+ * would find (the same reading order, estimation, fallbacks and colour
+ * match), for a transforms file or to stack later with `transforms`.
+ *
+ * @param frames - At least 2: paths (read by `options.load`), images, or functions resolving to images.
+ * @param options - As {@link stackFrames}; `method`, `depthMap`, `crop` and `measure` do not apply.
+ * @returns The transforms, the reference and its size, and the report.
+ * @throws As {@link stackFrames}.
+ */
+export async function alignFrames(frames: readonly FrameSource[], options: StackFramesOptions = {}): Promise<AlignFramesResult> {
+  const { method: _method, depthMap: _depthMap, crop: _crop, measure: _measure, ...rest } = options;
+  const { transforms, report } = await stackFrames(frames, { ...rest, method: NO_FUSION });
+  const reference = report.frames[report.reference];
+  return { transforms, reference: report.reference, width: reference.width, height: reference.height, report };
+}
+
 /** A rectangle of an image, as a new plain image. */
 function cropImage(image: Image, rect: CropRect): Image {
   const { x, y, width, height } = rect;

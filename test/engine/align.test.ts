@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cornerDistance, invertAffine, parseTransforms, transformsToJSON, type Affine } from '../../lib/align/index.js';
 import { commonArea } from '../../lib/engine/align.js';
-import { stackFrames } from '../../lib/engine/stack.js';
+import { alignFrames, stackFrames } from '../../lib/engine/stack.js';
 import type { Transform } from '../../lib/engine/options.js';
 import type { Image } from '../../lib/image.js';
 import { loadImage } from '../../lib/io.js';
@@ -157,6 +157,13 @@ test('the aligned result is as close to the truth as with the true transforms, a
   assert.ok(got > bestPsnr - 0.3, `aligned ${got.toFixed(2)} dB, with the true transforms ${bestPsnr.toFixed(2)} dB`);
   assert.ok(got > 36, `aligned ${got.toFixed(2)} dB`);
   assert.ok(got > off + 15, `aligned ${got.toFixed(2)} dB, unaligned ${off.toFixed(2)} dB`);
+});
+
+test('alignFrames finds the transforms that stackFrames uses, without fusing', async () => {
+  const alone = await alignFrames(frames, { executor: serialExecutor() });
+  assert.equal([alone.reference, alone.width, alone.height], [REF, W, H]);
+  assert.equal(alone.transforms, aligned.transforms);
+  for (let i = 0; i < N; i++) assert.ok(cornerDistance(alone.transforms[i].matrix, TRUE[i], W, H) < 0.3, `frame ${i}`);
 });
 
 test('colourMatch: false leaves the drifted frame as it is', async () => {
