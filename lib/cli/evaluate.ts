@@ -15,8 +15,9 @@
  */
 import yargs from 'yargs';
 import { CodecName } from '../codecs/index.js';
-import { CliError, ExitCode, PROGRAM, usageError, type Command, type CommandContext } from './command.js';
-import { checkRepeated, checkShortOptions, errorText, yargsMessage } from './flags.js';
+import { CliError, ExitCode, PROGRAM, type Command, type CommandContext } from './command.js';
+import { checkRepeated, checkShortOptions } from './flags.js';
+import { finishParser } from './parser.js';
 import { bandAroundEdges, depthIndices, depthWithin, psnr, shareOff, ssim, SSIM_CONSTANTS } from '../evaluate/index.js';
 import { maxValue, type Image } from '../image.js';
 import { loadImage } from '../io.js';
@@ -322,25 +323,17 @@ export const evaluateCliCommand: Command = {
   async run(argv: string[], { stdout }: CommandContext): Promise<ExitCode> {
     checkShortOptions(argv, ['h']);
     let text = '';
-    const args = yargs()
+    const args = finishParser(
+      yargs()
       .scriptName(PROGRAM)
       .locale('en')
       .usage(`Usage: ${PROGRAM} evaluate RESULT --truth TRUTH [options]\n\n${EVALUATE_COMMAND.describe}.`)
       .command('$0 <result>', false)
       .positional('result', EVALUATE_COMMAND.positional.result)
       .options(EVALUATE_COMMAND.flags)
-      .example(EVALUATE_COMMAND.examples.map(([command, what]) => [`# ${what}\n${command.replace('$0', PROGRAM)}`, '']))
-      .wrap(100)
-      .strict()
-      .help()
-      .alias('help', 'h')
-      .version(false)
-      .showHelpOnFail(false)
-      .exitProcess(false)
-      .fail((message, error) => {
-        throw usageError(yargsMessage(message ?? errorText(error)));
-      })
-      .parseSync(argv, {}, (_error, _argv, output) => {
+      .example(EVALUATE_COMMAND.examples.map(([command, what]) => [`# ${what}\n${command.replace('$0', PROGRAM)}`, ''])),
+      false,
+    ).parseSync(argv, {}, (_error, _argv, output) => {
         text = output;
       });
     if (text !== '') {

@@ -20,7 +20,8 @@ import { ALL_OUTPUTS, DEFAULT_LEVELS, MAX_LEVELS, Output, outputName, stackPair,
 import { defaultThreads } from '../parallel/threads.js';
 import { DEFAULT_STRATEGY_OPTIONS, resolveStrategyOptions } from '../strategies/options.js';
 import { ExitCode, PROGRAM, fileError, usageError, type Command, type CommandContext, type TextSink } from './command.js';
-import { checkRepeated, checkShortOptions, checkWithApi, errorText, parseList, parseNumber, yargsMessage, type FlagValue } from './flags.js';
+import { checkRepeated, checkShortOptions, checkWithApi, errorText, parseList, parseNumber, type FlagValue } from './flags.js';
+import { EXIT_STATUS, finishParser } from './parser.js';
 import { checkNoInputOverwritten, prepareOutputDir } from './output.js';
 
 /** Everything a run needs, checked. */
@@ -94,7 +95,7 @@ const SINGLE: Record<string, { takes: string; hint?: string }> = {
  */
 function parser() {
   const d = DEFAULT_STRATEGY_OPTIONS;
-  return yargs()
+  const parser = yargs()
     .scriptName(PROGRAM)
     .locale('en')
     .usage('Usage: $0 --back B --front F --output DIR [options]\n\nFuse two photos focused at different distances into sharp images (five methods, one file each).')
@@ -123,19 +124,9 @@ function parser() {
         `"${PROGRAM} stack --help" and "${PROGRAM} evaluate --help" tell more.\n` +
         `Outputs: ${ALL_OUTPUTS.map((o) => outputName(o)).join(', ')} (.FORMAT). An input file is never overwritten.\n` +
         'JPEG and BMP hold 8 bits: 16-bit inputs give 8-bit outputs in them (with a warning).\n' +
-        `Exit status: ${ExitCode.OK} success; ${ExitCode.FAILURE} an input or output file problem; ${ExitCode.USAGE} a bad flag or value; ` +
-        `${ExitCode.INTERRUPTED} interrupted (SIGINT), ${ExitCode.TERMINATED} terminated (SIGTERM), temporary files removed.`,
-    )
-    .wrap(100)
-    .strict()
-    .help()
-    .alias('help', 'h')
-    .version(packageVersion())
-    .showHelpOnFail(false)
-    .exitProcess(false)
-    .fail((message, error) => {
-      throw usageError(yargsMessage(message ?? errorText(error)));
-    });
+        EXIT_STATUS,
+    );
+  return finishParser(parser, packageVersion());
 }
 
 type Args = ReturnType<ReturnType<typeof parser>['parseSync']>;

@@ -25,7 +25,8 @@ import type { Image } from '../image.js';
 import { encodeImage, ImageFileError, loadImage, saveImage } from '../io.js';
 import { defaultThreads } from '../parallel/threads.js';
 import { ExitCode, PROGRAM, fileError, usageError, type Command, type CommandContext, type TextSink } from './command.js';
-import { checkRepeated, checkShortOptions, checkWithApi, errorText, parseNumber, yargsMessage, type FlagValue } from './flags.js';
+import { checkRepeated, checkShortOptions, checkWithApi, errorText, parseNumber, type FlagValue } from './flags.js';
+import { EXIT_STATUS, finishParser } from './parser.js';
 import { checkNoInputOverwritten, prepareOutputDir } from './output.js';
 
 /** Image file extensions and their formats (the output's format comes from its extension). */
@@ -53,7 +54,7 @@ const SINGLE: Record<string, { takes: string }> = Object.fromEntries(
 
 /** The yargs definition of the command; numbers are read as strings so that errors echo what was typed. */
 function parser() {
-  return yargs()
+  const parser = yargs()
     .scriptName(`${PROGRAM} stack`)
     .locale('en')
     .usage(
@@ -86,19 +87,9 @@ function parser() {
     .example(EXAMPLES.map(([command, what]) => [`# ${what}\n${PROGRAM} ${command}`, '']))
     .epilogue(
       'Frames that mix gray and colour, or 8 and 16 bits, are converted to the richer form (with a warning). An input file is never overwritten.\n' +
-        `Exit status: ${ExitCode.OK} success; ${ExitCode.FAILURE} an input or output file problem; ${ExitCode.USAGE} a bad flag or value; ` +
-        `${ExitCode.INTERRUPTED} interrupted (SIGINT), ${ExitCode.TERMINATED} terminated (SIGTERM), temporary files removed.`,
-    )
-    .wrap(100)
-    .strict()
-    .help()
-    .alias('help', 'h')
-    .version(false)
-    .showHelpOnFail(false)
-    .exitProcess(false)
-    .fail((message, error) => {
-      throw usageError(yargsMessage(message ?? errorText(error)).replace(/^not enough non-option arguments: got 0, need at least 1$/, 'expected two or more frames (image files, or one folder)'));
-    });
+        EXIT_STATUS,
+    );
+  return finishParser(parser, false, (message) => message.replace(/^not enough non-option arguments: got 0, need at least 1$/, 'expected two or more frames (image files, or one folder)'));
 }
 
 type Args = ReturnType<ReturnType<typeof parser>['parseSync']>;
