@@ -7,7 +7,8 @@
  *
  * Frames are the real 3 MP JPEGs of /work/shared/datasets/pcb (or --dir),
  * cycled to make N frames, given to `stack` as paths: each is decoded when
- * the engine reads it. Each run is a child process of its own, so that its
+ * the engine reads it. Each run is a child process of its own (MALLOC_ARENA_MAX=2
+ * unless set, as the bin does), so that its
  * peak resident memory (maxRSS) is its own.
  */
 import { execFileSync } from 'node:child_process';
@@ -64,7 +65,7 @@ function main(): void {
   const self = fileURLToPath(import.meta.url);
   for (const method of methods) {
     for (const n of counts) {
-      const out = execFileSync(process.execPath, [self, '--child', dir, String(n), method, String(threads)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const out = execFileSync(process.execPath, [self, '--child', dir, String(n), method, String(threads)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' } });
       const figures = JSON.parse(out.trim().split('\n').pop()!) as Figures;
       rows.push(figures);
       process.stderr.write(`${method} ${n} frames: ${figures.seconds.toFixed(1)} s, peak ${figures.peakMB.toFixed(0)} MB\n`);

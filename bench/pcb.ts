@@ -1,6 +1,7 @@
 /**
  * The 2.0 issue's speed and memory figures for `focus-stacking stack`, each
- * run a child process of its own (its CPU time and peak RSS are its own):
+ * run a child process of its own (its CPU time and peak RSS are its own), in the
+ * environment the bin gives it (MALLOC_ARENA_MAX=2 unless set; set it to compare):
  *
  *   node dist/bench/pcb.js                  # the 7 pcb frames (3 MP), aligned, JPEG + depth map, 3 runs
  *   node dist/bench/pcb.js --runs 1 --big   # also 20 frames of 24 MP (made by upscaling the pcb frames)
@@ -43,9 +44,14 @@ async function child(what: string, argv: string[]): Promise<void> {
   process.exit(0); // worker threads need not be waited for
 }
 
+/** The environment the command line runs in: bin/focus-stacking.ts sets MALLOC_ARENA_MAX=2 on Linux. */
+function cliEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
+}
+
 function run(what: string, argv: string[]): Figures {
   const script = fileURLToPath(import.meta.url);
-  const out = execFileSync(process.execPath, [script, '--child', what, JSON.stringify(argv)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, [script, '--child', what, JSON.stringify(argv)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20, env: cliEnv() });
   return JSON.parse(out.trim().split('\n').pop()!) as Figures;
 }
 

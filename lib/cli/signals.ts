@@ -32,8 +32,11 @@ export function endRun(): void {
  * @returns What `work` returns.
  */
 export async function withSignalCleanup<T>(work: () => Promise<T>, stderr: TextSink, exit: (code: number) => void = (code) => process.exit(code)): Promise<T> {
+  let ended = false; // a second signal (the terminal's Ctrl-C and the parent's relay) does nothing more
   const handlers = Object.entries(SIGNALS).map(([signal, code]) => {
     const handler = () => {
+      if (ended) return;
+      ended = true;
       cleanUpRun();
       stderr.write(`${PROGRAM}: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'} (${signal}); temporary files removed\n`);
       exit(code);
