@@ -2,7 +2,10 @@
  * Benchmark of alignment on a real stack: the 7 pcb frames (2048x1536, 3 MP),
  * neighbours chained outwards from the middle frame, as the N-frame engine does.
  *
- *   npm run build && node dist/bench/align.js [--dir /work/shared/datasets/pcb] [--size 1024]
+ *   npm run build && node dist/bench/align.js [--dir DIR] [--size 1024]
+ *
+ * DIR defaults to ../shared/datasets/pcb beside the repository, else
+ * fixtures/pcb (see bench/datasets.ts).
  *
  * Wall times depend on what else runs on the machine; the CPU column is the
  * process's CPU time for the estimate (OpenCV.js runs on one thread).
@@ -20,13 +23,14 @@ import {
   affineParameters, alignThumbnail, composeAffine, estimateTransform, fitGainOffset, IDENTITY_AFFINE,
   loadImage, loadOpenCV, kernels, type Affine, type Image, type Thumbnail,
 } from '../lib/index.js';
+import { pcbDir } from './datasets.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-const dir = arg('dir', '/work/shared/datasets/pcb');
+const dir = pcbDir(arg('dir', '') || undefined);
 const size = Number(arg('size', '1024'));
 const files = readdirSync(dir).filter((f) => /\.(jpe?g|png|tiff?)$/i.test(f)).sort();
 await loadOpenCV();

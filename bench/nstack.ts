@@ -5,17 +5,17 @@
  *   node dist/bench/nstack.js                       # 8, 24, 48 frames, dmap
  *   node dist/bench/nstack.js --frames 8,24 --method all --threads 1
  *
- * Frames are the real 3 MP JPEGs of /work/shared/datasets/pcb (or --dir),
+ * Frames are the real 3 MP JPEGs of ../shared/datasets/pcb beside the
+ * repository (or --dir; else the 4 of fixtures/pcb, see bench/datasets.ts),
  * cycled to make N frames, given to `stack` as paths: each is decoded when
  * the engine reads it. Each run is a child process of its own (MALLOC_ARENA_MAX=2
  * unless set, as the bin does), so that its
  * peak resident memory (maxRSS) is its own.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BufferPool } from '../lib/kernels/pool.js';
+import { jpegFrames, pcbDir } from './datasets.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,7 +36,7 @@ interface Figures {
 /** One run, in this process. */
 async function child(dir: string, n: number, method: string, threads: number): Promise<void> {
   const api = await import('../lib/index.js');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort().map((f) => join(dir, f));
+  const files = jpegFrames(dir);
   const frames = Array.from({ length: n }, (_, i) => files[i % files.length]);
   const t0 = performance.now();
   const { image, report } = await api.stack(frames, { method: method as 'dmap', threads, depthMap: true });
@@ -56,7 +56,7 @@ async function child(dir: string, n: number, method: string, threads: number): P
 }
 
 function main(): void {
-  const dir = arg('dir', '/work/shared/datasets/pcb');
+  const dir = pcbDir(arg('dir', '') || undefined);
   const counts = arg('frames', '8,24,48').split(',').map(Number);
   const methodArg = arg('method', 'dmap');
   const methods = methodArg === 'all' ? ['gradient', 'pyramid', 'dmap', 'select'] : methodArg.split(',');

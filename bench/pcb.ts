@@ -14,10 +14,11 @@
  * 820-1060 MB on the 7-frame stack; enfuse without alignment 3.3 s and 229 MB.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { jpegFrames, pcbDir } from './datasets.js';
 
 /** What one child process measured. */
 interface Figures {
@@ -55,14 +56,9 @@ function run(what: string, argv: string[]): Figures {
   return JSON.parse(out.trim().split('\n').pop()!) as Figures;
 }
 
-/** The pcb frames: the shared dataset beside the repository, else the fixtures. */
+/** The pcb frames: --dir, else the shared dataset beside the repository, else the fixtures. */
 function pcbFrames(): string[] {
-  const candidates = [arg('dir', ''), fileURLToPath(new URL('../../../shared/datasets/pcb', import.meta.url)), fileURLToPath(new URL('../../fixtures/pcb', import.meta.url))];
-  const dir = candidates.find((d) => d !== '' && existsSync(d))!;
-  return readdirSync(dir)
-    .filter((f) => /\.jpe?g$/i.test(f))
-    .sort()
-    .map((f) => join(dir, f));
+  return jpegFrames(pcbDir(arg('dir', '') || undefined));
 }
 
 /** 24 MP JPEG frames made from the pcb frames (upscaled), `n` of them, cycling. */

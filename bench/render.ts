@@ -24,8 +24,7 @@
  * quick is 512x384, as is --quick), --frames N (8),
  * --blur SIGMA a frame of defocus in px (1.5), --slices a frame (4),
  * --scenes list (terraces,blobs,steps-gather,ramp,steps,occlusion; custom
- * needs --depth-map), --photo (the shared pcb_004.jpg, else
- * fixtures/pcb/pcb_007.jpg), --photo2 the blobs' texture, turned half a turn
+ * needs --depth-map), --photo (fixtures/pcb/pcb_004.jpg), --photo2 the blobs' texture, turned half a turn
  * (fixtures/pcb/pcb_007.jpg),
  * --object photo of the near objects (fixtures/pcb/pcb_001.jpg, turned half a turn),
  * --depth-map (for custom), --band PX (24), --border PX (16), --codec.

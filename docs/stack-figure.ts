@@ -8,17 +8,12 @@
  *
  *   npm run build && node dist/docs/stack-figure.js
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { jpegFrames, pcbDir } from '../bench/datasets.js';
 import { closeExecutors, cv, imageFromMat, loadImage, loadOpenCV, matFromImage, MatScope, resize, saveImage, stack, type Image } from '../lib/index.js';
 
 const at = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
-const dir = [at('../shared/datasets/pcb'), at('fixtures/pcb')].find((d) => existsSync(d))!;
-const frames = readdirSync(dir)
-  .filter((f) => f.endsWith('.jpg'))
-  .sort()
-  .map((f) => join(dir, f));
+const frames = jpegFrames(pcbDir());
 
 const [tw, th, gap] = [512, 384, 4];
 

@@ -7,7 +7,6 @@
  * that stack and evaluate without writing files; `bench/render.ts` writes
  * them out.
  */
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bandAroundEdges, loadImage, type CodecName, type Image } from '../../lib/index.js';
 import { renderGather, renderStack, RENDER_DEFAULTS, type RenderedStack } from './render.js';
@@ -35,9 +34,6 @@ export const SIZES = {
   full: { width: 1024, height: 768 },
   quick: { width: 512, height: 384 },
 } as const;
-
-/** The shared photo of the main texture, when present. */
-export const SHARED_PHOTO = '/work/shared/datasets/pcb/pcb_004.jpg';
 
 /** A photo among the repository's fixtures. */
 export const fixturePhoto = (name: string): string => fileURLToPath(new URL(`../../../fixtures/pcb/${name}`, import.meta.url));
@@ -86,7 +82,7 @@ export interface GroundTruthOptions {
   border?: number;
   /**
    * The main texture's photo.
-   * @default SHARED_PHOTO, else fixtures/pcb/pcb_007.jpg
+   * @default fixtures/pcb/pcb_004.jpg
    */
   photo?: string;
   /**
@@ -153,7 +149,7 @@ export async function* eachScene(options: GroundTruthOptions = {}): AsyncGenerat
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 16 || height < 16) throw new RangeError(`size: expected integers of at least 16 but received ${width}x${height}`);
   for (const name of scenes) if (!Object.hasOwn(SCENE_KINDS, name)) throw new RangeError(`scenes: expected ${Object.keys(SCENE_KINDS).join(', ')} but received "${name}"`);
   if (scenes.includes('custom') && options.depthMap === undefined) throw new RangeError('scenes: custom needs a depth map');
-  const photo = options.photo ?? (existsSync(SHARED_PHOTO) ? SHARED_PHOTO : fixturePhoto('pcb_007.jpg'));
+  const photo = options.photo ?? fixturePhoto('pcb_004.jpg');
   const secondPhoto = options.secondPhoto ?? fixturePhoto('pcb_007.jpg');
   const object = options.object ?? fixturePhoto('pcb_001.jpg');
   const photos = new Map<string, Image>();

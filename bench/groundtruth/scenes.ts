@@ -23,6 +23,7 @@
  */
 import type { Image } from '../../lib/image.js';
 import type { GatherScene, Layer, Scene } from './render.js';
+import { rng } from '../../test/helpers/random.js';
 
 /** A texture: RGB on the 0..255 scale, interleaved. */
 export interface Texture {
@@ -166,18 +167,6 @@ export function terracesScene(texture: Texture, frames: number): GatherScene {
   );
 }
 
-/** A generator of floats in [0, 1) (mulberry32), so the random scenes are the same everywhere. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A smooth random field quantised to N levels of equal area: the sum of 14
  * Gaussian bumps of random sign, place and width (seeded, and placed in
@@ -191,7 +180,7 @@ function mulberry32(seed: number): () => number {
  */
 export function blobsScene(texture: Texture, frames: number, seed = 7): GatherScene {
   const { width, height } = texture;
-  const next = mulberry32(seed);
+  const next = rng(seed); // mulberry32: the random scenes are the same everywhere
   const aspect = width / height;
   const bumps = Array.from({ length: 14 }, () => ({ cx: next() * aspect, cy: next(), s: 0.07 + 0.13 * next(), a: 2 * next() - 1 }));
   const field = new Float32Array(width * height);

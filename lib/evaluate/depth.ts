@@ -1,4 +1,4 @@
-import { assertInteger, invalidParameter } from '../errors.js';
+import { assertInteger, assertNumber, invalidParameter } from '../errors.js';
 import { assertImage, maxValue, type Image } from '../image.js';
 import { emptyRegion, resolveRegion, shapeText, type RegionOptions } from './region.js';
 
@@ -118,8 +118,8 @@ export function bandAroundEdges(depth: ArrayLike<number>, width: number, height:
   assertInteger('height', height, 1);
   if (depth === null || typeof depth !== 'object' || typeof depth.length !== 'number') throw invalidParameter('depth', 'an array of depths', depth, 'type');
   if (depth.length !== width * height) throw invalidParameter('depth', `${width * height} values (${width}x${height})`, depth, 'range');
-  assertNumberAtLeast('radius', radius);
-  assertNumberAtLeast('jump', jump);
+  assertNumber('radius', radius, 0);
+  assertNumber('jump', jump, 0);
   const n = width * height;
   // Squared distance to the nearest edge pixel: 0 on edges, and elsewhere
   // more than any distance within the map.
@@ -138,11 +138,6 @@ export function bandAroundEdges(depth: ArrayLike<number>, width: number, height:
   const r2 = radius * radius;
   for (let p = 0; p < n; p++) mask[p] = dist[p] <= r2 ? 1 : 0;
   return mask;
-}
-
-function assertNumberAtLeast(name: string, value: unknown): void {
-  if (typeof value !== 'number' || Number.isNaN(value)) throw invalidParameter(name, 'a number of at least 0', value, 'type');
-  if (!(value >= 0) || value === Infinity) throw invalidParameter(name, 'a number of at least 0', value, 'range');
 }
 
 /**

@@ -29,8 +29,9 @@ export function executorFor(threads = defaultThreads()): Executor {
 
 /**
  * Close every executor {@link executorFor} made (see {@link Executor.close}):
- * stop their worker threads and drop their pools' arenas. Calls in progress
- * finish (on the calling thread); later calls of `executorFor` start afresh.
+ * stop their worker threads, once the kernel calls running on them are done,
+ * and drop their pools' arenas. Later calls on those executors run on the
+ * calling thread; later calls of `executorFor` make new executors.
  *
  * @returns When every worker thread has stopped.
  */

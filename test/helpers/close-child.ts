@@ -7,10 +7,15 @@ import { closeExecutors, executorFor, ThreadedExecutor, type Executor } from '..
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-/** sigmoidMask of 100 against 0 over `n` values, checked. */
+/** sigmoidMask of 100 against 0 over `n` values, checked; its buffers go back to the pool. */
 async function work(exec: Executor, n = 1_000_000): Promise<string> {
-  const out = await exec.sigmoidMask(exec.pool.float32(n).fill(100), exec.pool.float32(n).fill(0), 0.1, exec.pool.float32(n));
-  return out.every((v) => Math.abs(v - 0.99330715) < 1e-6) ? 'right' : 'wrong';
+  const [a, b, out] = [exec.pool.float32(n).fill(100), exec.pool.float32(n).fill(0), exec.pool.float32(n)];
+  try {
+    await exec.sigmoidMask(a, b, 0.1, out);
+    return out.every((v) => Math.abs(v - 0.99330715) < 1e-6) ? 'right' : 'wrong';
+  } finally {
+    exec.pool.release(a, b, out);
+  }
 }
 
 const scenario = process.argv[2];

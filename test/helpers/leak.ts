@@ -11,9 +11,11 @@
  * {@link measureInChild} runs a script in a child process started with
  * `--expose-gc` and returns the JSON it prints last, so that a test's own
  * process (and its other tests' memory) does not blur the figures.
+ * {@link assertFlat} is the leak tests' check on those figures.
  */
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import * as assert from 'uvu/assert';
 
 /** Memory of the process at one point, in bytes. */
 export interface Usage {
@@ -82,4 +84,21 @@ export function measureInChild<T = Growth>(script: string, args: readonly string
 /** Megabytes (MiB), for messages. */
 export function mb(bytes: number): string {
   return (bytes / 2 ** 20).toFixed(1);
+}
+
+/**
+ * Assert that `growth` made `calls` calls and that the resident set and the
+ * `ArrayBuffer` bytes after the last one are within `bound` bytes of those
+ * after the 2nd.
+ *
+ * @param growth - What {@link memoryGrowth} measured.
+ * @param calls - The calls it should have made.
+ * @param bound - The growth allowed, in bytes.
+ */
+export function assertFlat(growth: Growth, calls: number, bound: number): void {
+  const { after2, afterK } = growth;
+  assert.is(growth.calls, calls);
+  const detail = `rss ${mb(after2.rss)} -> ${mb(afterK.rss)} MB, arrayBuffers ${mb(after2.arrayBuffers)} -> ${mb(afterK.arrayBuffers)} MB`;
+  assert.ok(afterK.rss - after2.rss < bound, `RSS grew by ${mb(afterK.rss - after2.rss)} MB (${detail})`);
+  assert.ok(afterK.arrayBuffers - after2.arrayBuffers < bound, `arrayBuffers grew (${detail})`);
 }

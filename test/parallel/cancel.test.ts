@@ -123,6 +123,7 @@ test('an inner session inherits the signal; close() of a session ends it, not it
   await session.close();
   assert.is(exec.pool.inUse, 0);
   assert.is(exec.pool.release(plane), undefined);
+  assert.is(exec.pool.inUse, 0, 'a second release frees nothing');
   // A kernel that throws (no data to write into) rejects the call instead of throwing.
   const broken = exec.blend([new Float32Array(4)], image(1), image(2), { width: 4, height: 1, channels: 1 } as FloatImage);
   const error = await broken.then(
