@@ -190,7 +190,11 @@ export interface StackFramesOptions {
    * @default false
    */
   crop?: CropRect | boolean;
-  /** Checked before each frame is read: aborting stops the run (its promise rejects with the signal's reason). */
+  /**
+   * Checked before each frame is read and before each kernel call: aborting
+   * stops the run (its promise rejects with the signal's reason) and gives
+   * back every buffer it took.
+   */
   signal?: AbortSignal;
   /** Called before each frame and before the final step. */
   onProgress?: (progress: StackProgress) => void;

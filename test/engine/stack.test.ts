@@ -28,7 +28,12 @@ class CountingPool extends BufferPool {
     this.out.add(a);
     return a;
   }
-  override release(...arrays: (Float32Array | Uint8Array | undefined)[]): void {
+  override uint16(length: number): Uint16Array {
+    const a = super.uint16(length);
+    this.out.add(a);
+    return a;
+  }
+  override release(...arrays: (Float32Array | Uint8Array | Uint16Array | undefined)[]): void {
     for (const a of arrays) if (a) this.out.delete(a);
     super.release(...arrays);
   }
