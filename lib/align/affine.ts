@@ -20,6 +20,16 @@ export const IDENTITY_AFFINE: Affine = [
 ];
 
 /**
+ * Whether a matrix is exactly the identity (no warp needed).
+ *
+ * @param m - The matrix.
+ * @returns `true` for `[[1, 0, 0], [0, 1, 0]]`.
+ */
+export function isIdentityAffine(m: Affine): boolean {
+  return m[0][0] === 1 && m[0][1] === 0 && m[0][2] === 0 && m[1][0] === 0 && m[1][1] === 1 && m[1][2] === 0;
+}
+
+/**
  * The composition `outer ∘ inner`: the matrix that applies `inner` first,
  * then `outer`, i.e. `x ↦ outer(inner(x))`.
  *

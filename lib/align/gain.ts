@@ -146,6 +146,25 @@ export function fitGainOffset(reference: Image | FloatImage, warped: Image | Flo
   return { gain, offset };
 }
 
+/**
+ * Apply a gain and an offset per channel, in place: `v' = gain[c] * v + offset[c]`
+ * (a list of one value serves every channel). Gain 1 and offset 0 everywhere
+ * leave the image untouched.
+ *
+ * @param image - Float samples on the 0..255 scale.
+ * @param gain - One value per channel, or one for all.
+ * @param offset - One value per channel, or one for all, on the 0..255 scale.
+ * @returns `image`.
+ */
+export function applyGainOffset(image: FloatImage, gain: readonly number[], offset: readonly number[]): FloatImage {
+  const { channels, data } = image;
+  const g = Array.from({ length: channels }, (_, c) => gain[Math.min(c, gain.length - 1)]);
+  const o = Array.from({ length: channels }, (_, c) => offset[Math.min(c, offset.length - 1)]);
+  if (g.every((v) => v === 1) && o.every((v) => v === 0)) return image;
+  for (let i = 0; i < data.length; i += channels) for (let c = 0; c < channels; c++) data[i + c] = g[c] * data[i + c] + o[c];
+  return image;
+}
+
 /** `y ≈ g x + o` by least squares with outliers trimmed twice; `[1, median(y - x)]` when the data cannot fix a slope. */
 function robustLine(xs: number[], ys: number[]): [number, number] {
   let keep = xs.map((_, i) => i);

@@ -12,9 +12,10 @@
  * to about 1024 px (for the brightness fit), and the previous frame's
  * thumbnail. The warp runs at full resolution on the executor's threads.
  */
-import { composeAffine, IDENTITY_AFFINE, type Affine } from '../align/affine.js';
+import { composeAffine, IDENTITY_AFFINE, isIdentityAffine, type Affine } from '../align/affine.js';
 import { estimateTransform, type EstimateTransformOptions } from '../align/estimate.js';
-import { fitGainOffset } from '../align/gain.js';
+import { applyGainOffset, fitGainOffset } from '../align/gain.js';
+import { identityTransform } from '../align/transforms.js';
 import { alignThumbnail, type Thumbnail } from '../align/thumbnail.js';
 import { loadOpenCV } from '../cv/runtime.js';
 import type { FloatImage } from '../image.js';
@@ -44,8 +45,6 @@ export interface DefaultAlignerOptions {
   /** Options of {@link estimateTransform} (except `init` and `name`). */
   estimate?: Omit<EstimateTransformOptions, 'init' | 'name'>;
 }
-
-const isIdentityMatrix = (m: Affine) => m[0][0] === 1 && m[0][1] === 0 && m[0][2] === 0 && m[1][0] === 0 && m[1][1] === 1 && m[1][2] === 0;
 
 /** One value per channel, from a list of 1 or 3. */
 const perChannel = (values: readonly number[], channels: number) => Array.from({ length: channels }, (_, c) => values[Math.min(c, values.length - 1)]);
@@ -85,9 +84,9 @@ export function defaultAligner(options: DefaultAlignerOptions = {}): AlignFuncti
       reference = alignThumbnail(image, ALIGN_THUMBNAIL_SIZE);
       referenceSmall = colourMatch ? reduce(image, undefined)[0] : undefined;
       last = undefined;
-      return { image, transform: identity(channels) };
+      return { image, transform: identityTransform(channels) };
     }
-    if (Math.min(image.width, image.height) < MIN_ALIGN_SIZE) return { image, transform: identity(channels) };
+    if (Math.min(image.width, image.height) < MIN_ALIGN_SIZE) return { image, transform: identityTransform(channels) };
     if (!reference) throw new Error(`the reference frame ${context.reference} must be aligned before frame ${index}`);
     const towards = index > context.reference ? index - 1 : index + 1;
     const neighbourThumb = towards === context.reference ? reference : last?.index === towards ? last.thumbnail : undefined;
@@ -106,23 +105,17 @@ export function defaultAligner(options: DefaultAlignerOptions = {}): AlignFuncti
     const [small, coverage] = reduce(warped.image, warped.coverage);
     const { gain, offset } = fitGainOffset(referenceSmall, small, coverage ? { coverage } : {});
     const transform = { matrix, gain, offset, correlation: found.correlation };
-    if (!gain.every((g) => g === 1) || !offset.every((o) => o === 0)) applyGainOffset(warped.image, gain, offset);
+    applyGainOffset(warped.image, gain, offset);
     return { ...warped, transform };
   };
-}
-
-/** The identity transform. */
-function identity(channels: number): Transform {
-  return { matrix: IDENTITY_AFFINE, gain: perChannel([1], channels), offset: perChannel([0], channels), correlation: 1 };
 }
 
 /** Warp a frame with a transform (nothing to do for the identity matrix but the gain and offset). */
 async function warp(image: FloatImage, transform: Transform, context: AlignContext): Promise<AlignResult & { transform: Transform }> {
   const { exec } = context;
   const { width, height, channels } = image;
-  const gain = perChannel(transform.gain, channels), offset = perChannel(transform.offset, channels);
-  if (isIdentityMatrix(transform.matrix)) {
-    if (!gain.every((g) => g === 1) || !offset.every((o) => o === 0)) applyGainOffset(image, gain, offset);
+  if (isIdentityAffine(transform.matrix)) {
+    applyGainOffset(image, transform.gain, transform.offset);
     return { image, transform };
   }
   const out: FloatImage = { width, height, channels, data: exec.pool.float32(width * height * channels) };
@@ -134,14 +127,8 @@ async function warp(image: FloatImage, transform: Transform, context: AlignConte
     exec.pool.release(out.data, coverage);
     throw error;
   }
-  if (!gain.every((g) => g === 1) || !offset.every((o) => o === 0)) applyGainOffset(out, gain, offset);
+  applyGainOffset(out, transform.gain, transform.offset);
   return { image: out, coverage, transform };
-}
-
-/** `gain * v + offset` per channel, in place. */
-function applyGainOffset(image: FloatImage, gain: readonly number[], offset: readonly number[]): void {
-  const { channels, data } = image;
-  for (let i = 0; i < data.length; i += channels) for (let c = 0; c < channels; c++) data[i + c] = gain[c] * data[i + c] + offset[c];
 }
 
 /**

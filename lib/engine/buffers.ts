@@ -1,65 +1,27 @@
 /**
- * The buffers of one run: every typed array a run takes from the executor's
- * pool goes through a {@link RunLeases}, which gives back whatever is still
- * out when the run ends, whatever happened.
+ * The buffers of one run: a run works through an executor session
+ * (`Executor.session`), whose `Lease` holds every array taken through it and
+ * gives back whatever is still out when the session ends, whatever happened.
+ * {@link runBuffers} is that lease as the methods see it ({@link RunBuffers}).
  */
-import type { Buffers } from '../kernels/pool.js';
+import type { Lease } from '../kernels/pool.js';
 import type { RunBuffers } from '../strategies/fold/fold.js';
 
-/** Tracks the arrays a run took from a pool. */
-export class RunLeases implements RunBuffers {
-  readonly #pool: Buffers;
-  readonly #live = new Set<Float32Array | Uint8Array>();
-  readonly #views = new WeakMap<Uint16Array, Uint8Array>();
-
-  /** @param pool - Where the arrays come from. */
-  constructor(pool: Buffers) {
-    this.#pool = pool;
-  }
-
-  /** How many arrays are out. */
-  get live(): number {
-    return this.#live.size;
-  }
-
-  /** {@inheritDoc RunBuffers.float32} */
-  float32(length: number): Float32Array {
-    const array = this.#pool.float32(length);
-    this.#live.add(array);
-    return array;
-  }
-
-  /** {@inheritDoc RunBuffers.uint8} */
-  uint8(length: number): Uint8Array {
-    const array = this.#pool.uint8(length);
-    this.#live.add(array);
-    return array;
-  }
-
-  /** {@inheritDoc RunBuffers.uint16} */
-  uint16(length: number): Uint16Array {
-    const raw = this.uint8(2 * length);
-    const view = new Uint16Array(raw.buffer, raw.byteOffset, length);
-    this.#views.set(view, raw);
-    return view;
-  }
-
-  /** {@inheritDoc RunBuffers.adopt} */
-  adopt(...arrays: (Float32Array | Uint8Array)[]): void {
-    for (const array of arrays) this.#live.add(array);
-  }
-
-  /** {@inheritDoc RunBuffers.free} */
-  free(...arrays: (Float32Array | Uint8Array | Uint16Array | undefined)[]): void {
-    for (const array of arrays) {
-      const raw = array instanceof Uint16Array ? this.#views.get(array) : array;
-      if (raw && this.#live.delete(raw)) this.#pool.release(raw);
-    }
-  }
-
-  /** Give back every array still out. */
-  releaseAll(): void {
-    for (const array of this.#live) this.#pool.release(array);
-    this.#live.clear();
-  }
+/**
+ * The {@link RunBuffers} of a run: the arrays come from the run's session
+ * lease, `free` gives them back at once, and the rest goes back when the
+ * session ends. `adopt` has nothing to do: every array taken through the
+ * run's executor (`info.exec`, `context.exec`) is the lease's already.
+ *
+ * @param lease - The run's session's pool (`session.pool`).
+ * @returns The buffers of the run.
+ */
+export function runBuffers(lease: Lease): RunBuffers {
+  return {
+    float32: (length) => lease.float32(length),
+    uint8: (length) => lease.uint8(length),
+    uint16: (length) => lease.uint16(length),
+    adopt: () => undefined,
+    free: (...arrays) => lease.release(...arrays),
+  };
 }

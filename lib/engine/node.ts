@@ -6,10 +6,10 @@ import type { Image } from '../image.js';
 import { loadImage } from '../io.js';
 import { executorFor } from '../parallel/index.js';
 import { defaultThreads } from '../parallel/threads.js';
-import type { StackFramesOptions } from './options.js';
+import { STACK_OPTION_NAMES, type StackFramesOptions } from './options.js';
 import { alignFrames, stackFrames, type AlignFramesResult, type StackFramesResult } from './stack.js';
 import type { FrameSource } from './options.js';
-import { assertInteger } from '../errors.js';
+import { assertInteger, assertKnownKeys } from '../errors.js';
 
 /**
  * Focus-stack N frames: {@link stackFrames} with, by default, `load` =
@@ -28,11 +28,7 @@ import { assertInteger } from '../errors.js';
  * @throws As {@link stackFrames}; `ImageFileError` (naming the file) when a frame cannot be read.
  */
 export async function stack(frames: readonly FrameSource[], options: StackFramesOptions = {}): Promise<StackFramesResult> {
-  const { threads = defaultThreads() } = options;
-  assertInteger('threads', threads, 1, 64);
-  const { onWarning } = options;
-  const load = (path: string): Promise<Image> => loadImage(path, onWarning ? { onWarning } : {});
-  return stackFrames(frames, { ...options, load: options.load ?? load, executor: options.executor ?? executorFor(threads) });
+  return stackFrames(frames, withNode(options, 'stack'));
 }
 
 /**
@@ -49,9 +45,14 @@ export async function stack(frames: readonly FrameSource[], options: StackFrames
  * @throws As {@link stack}.
  */
 export async function align(frames: readonly FrameSource[], options: StackFramesOptions = {}): Promise<AlignFramesResult> {
-  const { threads = defaultThreads() } = options;
+  return alignFrames(frames, withNode(options, 'align'));
+}
+
+/** The options with Node's defaults: `load` = `loadImage`, the executor of `threads` threads. */
+function withNode(options: StackFramesOptions, where: string): StackFramesOptions {
+  assertKnownKeys(where, options, STACK_OPTION_NAMES);
+  const { threads = defaultThreads(), onWarning } = options;
   assertInteger('threads', threads, 1, 64);
-  const { onWarning } = options;
   const load = (path: string): Promise<Image> => loadImage(path, onWarning ? { onWarning } : {});
-  return alignFrames(frames, { ...options, load: options.load ?? load, executor: options.executor ?? executorFor(threads) });
+  return { ...options, load: options.load ?? load, executor: options.executor ?? executorFor(threads) };
 }

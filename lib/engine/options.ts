@@ -2,7 +2,7 @@
  * The options of the N-frame engine ({@link stackFrames}), their defaults
  * (in one place) and their validation.
  */
-import { assertInteger, assertNumber, assertOneOf, invalidParameter } from '../errors.js';
+import { assertInteger, assertKnownKeys, assertNumber, assertOneOf, invalidParameter, optionKeys } from '../errors.js';
 import type { FloatImage, Image } from '../image.js';
 import type { Executor } from '../parallel/executor.js';
 import type { FocusMeasure, FoldStrategy } from '../strategies/fold/fold.js';
@@ -190,7 +190,11 @@ export interface StackFramesOptions {
    * @default false
    */
   crop?: CropRect | boolean;
-  /** Checked before each frame is read: aborting stops the run (its promise rejects with the signal's reason). */
+  /**
+   * Checked before each frame is read and before each kernel call: aborting
+   * stops the run (its promise rejects with the signal's reason) and gives
+   * back every buffer it took.
+   */
   signal?: AbortSignal;
   /** Called before each frame and before the final step. */
   onProgress?: (progress: StackProgress) => void;
@@ -199,10 +203,10 @@ export interface StackFramesOptions {
 }
 
 /** Every option name, for rejecting unknown ones. */
-export const STACK_OPTION_NAMES: readonly (keyof StackFramesOptions)[] = Object.freeze([
-  'method', 'measure', 'levels', 'beta', 'smoothKernel', 'depthMap', 'sixteen', 'reference', 'threads', 'executor',
-  'load', 'align', 'colourMatch', 'transforms', 'crop', 'signal', 'onProgress', 'onWarning',
-] as const);
+export const STACK_OPTION_NAMES: readonly string[] = optionKeys<StackFramesOptions>({
+  method: 1, measure: 1, levels: 1, beta: 1, smoothKernel: 1, depthMap: 1, sixteen: 1, reference: 1, threads: 1, executor: 1,
+  load: 1, align: 1, colourMatch: 1, transforms: 1, crop: 1, signal: 1, onProgress: 1, onWarning: 1,
+});
 
 /** The options once checked, with defaults. */
 export interface ResolvedStackOptions {
@@ -235,10 +239,7 @@ function assertFunction(name: string, value: unknown, what: string): void {
  * @throws TypeError, RangeError naming the option.
  */
 export function resolveStackOptions(options: StackFramesOptions, frames: number): ResolvedStackOptions {
-  if (typeof options !== 'object' || options === null) throw invalidParameter('options', 'an object', options, 'type');
-  for (const key of Object.keys(options)) {
-    if (!(STACK_OPTION_NAMES as readonly string[]).includes(key)) throw invalidParameter('options', `only the keys ${STACK_OPTION_NAMES.join(', ')}`, key, 'type');
-  }
+  assertKnownKeys('stackFrames', options, STACK_OPTION_NAMES);
   const { method = DEFAULT_STACK_METHOD, levels = DEFAULT_STACK_LEVELS, depthMap = false, sixteen = false, reference = Math.floor((frames - 1) / 2) } = options;
   if (typeof method !== 'object' || method === null) assertOneOf('method', method, Object.values(StackMethod));
   else if (typeof method.begin !== 'function') throw invalidParameter('method', `one of ${Object.values(StackMethod).join(', ')}, or a FoldStrategy`, method, 'type');

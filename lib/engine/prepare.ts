@@ -7,6 +7,8 @@
 import type { FloatImage, Image } from '../image.js';
 import type { Executor } from '../parallel/executor.js';
 import type { RunBuffers } from '../strategies/fold/fold.js';
+import { isIdentityAffine } from '../align/affine.js';
+import { applyGainOffset } from '../align/gain.js';
 import { identityTransform, type AlignFunction, type CropRect, type Transform } from './options.js';
 
 /** What {@link prepareFrame} needs of the run. */
@@ -75,7 +77,7 @@ export async function prepareFrame(image: Image, index: number, ctx: PrepareCont
     coverage = result.coverage;
     if (coverage) buffers.adopt(coverage);
     transform = result.transform ?? identityTransform(channels);
-  } else if (ctx.transform) applyGainOffset(float, ctx.transform, index);
+  } else if (ctx.transform) applyGivenTransform(float, ctx.transform, index);
   if (ctx.crop) [float, coverage] = cropFrame(float, coverage, ctx.crop, buffers, index);
   return { image: float, ...(coverage ? { coverage } : {}), transform };
 }
@@ -95,18 +97,12 @@ async function toRunFloat(image: Image, channels: number, exec: Executor, buffer
   return { width, height, channels, data: out };
 }
 
-const isIdentity = (m: Transform['matrix']) => m[0][0] === 1 && m[0][1] === 0 && m[0][2] === 0 && m[1][0] === 0 && m[1][1] === 1 && m[1][2] === 0;
-
-/** `gain * v + offset` per channel, in place. */
-function applyGainOffset(image: FloatImage, transform: Transform, index: number): void {
-  if (!isIdentity(transform.matrix)) {
+/** A given transform without alignment: only its gain and offset, in place. */
+function applyGivenTransform(image: FloatImage, transform: Transform, index: number): void {
+  if (!isIdentityAffine(transform.matrix)) {
     throw new RangeError(`transforms[${index}] moves the frame (its matrix is not the identity); warping it needs an align function (options.align)`);
   }
-  const { channels, data } = image;
-  const gain = Array.from({ length: channels }, (_, c) => transform.gain[Math.min(c, transform.gain.length - 1)]);
-  const offset = Array.from({ length: channels }, (_, c) => transform.offset[Math.min(c, transform.offset.length - 1)]);
-  if (gain.every((g) => g === 1) && offset.every((o) => o === 0)) return;
-  for (let i = 0; i < data.length; i += channels) for (let c = 0; c < channels; c++) data[i + c] = gain[c] * data[i + c] + offset[c];
+  applyGainOffset(image, transform.gain, transform.offset);
 }
 
 function cropFrame(image: FloatImage, coverage: Uint8Array | undefined, crop: CropRect, buffers: RunBuffers, index: number): [FloatImage, Uint8Array | undefined] {

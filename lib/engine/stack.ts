@@ -16,7 +16,7 @@ import { hybridFold } from '../strategies/fold/hybrid.js';
 import type { FoldRun, FoldStrategy } from '../strategies/fold/fold.js';
 import { gradientFold } from '../strategies/fold/gradient.js';
 import { pyramidFold } from '../strategies/fold/pyramid.js';
-import { RunLeases } from './buffers.js';
+import { runBuffers } from './buffers.js';
 import { commonArea, defaultAligner } from './align.js';
 import { resolveStackOptions, StackMethod, type CropRect, type FrameSource, type Transform, type ResolvedStackOptions, type StackFramesOptions } from './options.js';
 import { prepareFrame } from './prepare.js';
@@ -259,8 +259,9 @@ async function run(
 ): Promise<StackFramesResult> {
   const started = performance.now();
   const { signal, onProgress, load } = options;
-  const exec = options.executor ?? serialExecutor();
-  const buffers = new RunLeases(exec.pool);
+  // The run's session: its signal is checked before each kernel call, and every buffer taken through it goes back when it ends.
+  const exec = (options.executor ?? serialExecutor()).session(signal ? { signal } : {});
+  const buffers = runBuffers(exec.pool);
   const n = frames.length;
   const { reference } = resolved;
   const order = outwardOrder(reference, n);
@@ -373,7 +374,7 @@ async function run(
       },
     };
   } finally {
-    buffers.releaseAll();
+    exec.end();
   }
 }
 

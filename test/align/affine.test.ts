@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  affineParameters, alignThumbnail, applyAffine, assertAffine, composeAffine, cornerDistance, fitGainOffset, IDENTITY_AFFINE, invertAffine,
+  affineParameters, alignThumbnail, applyAffine, applyGainOffset, assertAffine, composeAffine, cornerDistance, fitGainOffset, IDENTITY_AFFINE, invertAffine, isIdentityAffine,
   type Affine,
 } from '../../lib/align/index.js';
 import { cv, floatImageFromMat, loadOpenCV, matFromImage, MatScope } from '../../lib/cv/index.js';
@@ -109,6 +109,22 @@ test('fitGainOffset: a known line on random smooth data, 16-bit input, outliers 
   assert.throws(() => fitGainOffset(flat, flat, { block: 0 }), /Expected an integer of at least 1 for block but received 0/);
   assert.throws(() => fitGainOffset(flat, flat, { snap: -1 }), RangeError);
   assert.throws(() => fitGainOffset(flat, { ...flat, data: [1] } as unknown as FloatImage), /Expected an image \(\{ width, height, channels, data \}\) for warped/);
+});
+
+test('applyGainOffset: per channel or one for all, in place; isIdentityAffine', () => {
+  const image = () => ({ width: 2, height: 1, channels: 3, data: Float32Array.from([10, 20, 30, 40, 50, 60]) });
+  const colour = image();
+  assert.is(applyGainOffset(colour, [1, 2, 0.5], [0, -5, 1]), colour);
+  assert.equal([...colour.data], [10, 35, 16, 40, 95, 31]);
+  const all = image();
+  applyGainOffset(all, [2], [1]);
+  assert.equal([...all.data], [21, 41, 61, 81, 101, 121]);
+  const same = image();
+  applyGainOffset(same, [1, 1, 1], [0]);
+  assert.equal([...same.data], [...image().data]);
+  assert.ok(isIdentityAffine(IDENTITY_AFFINE));
+  assert.not.ok(isIdentityAffine([[1, 0, 0.5], [0, 1, 0]]));
+  assert.not.ok(isIdentityAffine([[1, 0, 0], [0.01, 1, 0]]));
 });
 
 test.run();

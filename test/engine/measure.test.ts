@@ -42,4 +42,18 @@ test('a measure that returns a Mat of the wrong size is refused', async () => {
   );
 });
 
+test('a measure that returns something else than a Mat is refused, and its input Mat is deleted', async () => {
+  const frames = stripeStack(texture(20, 10, 1), 2);
+  const measure = matMeasure(() => 42 as never);
+  const before = liveMatCount();
+  await stackFrames(frames, { method: 'select', measure }).then(
+    () => assert.unreachable('should reject'),
+    (error: Error) => {
+      assert.instance(error, TypeError);
+      assert.is(error.message, 'Expected a Mat of 20x10 for measure result but received 42 (number)');
+    },
+  );
+  assert.is(liveMatCount(), before, 'every Mat deleted');
+});
+
 test.run();

@@ -28,7 +28,12 @@ class CountingPool extends BufferPool {
     this.out.add(a);
     return a;
   }
-  override release(...arrays: (Float32Array | Uint8Array | undefined)[]): void {
+  override uint16(length: number): Uint16Array {
+    const a = super.uint16(length);
+    this.out.add(a);
+    return a;
+  }
+  override release(...arrays: (Float32Array | Uint8Array | Uint16Array | undefined)[]): void {
     for (const a of arrays) if (a) this.out.delete(a);
     super.release(...arrays);
   }
@@ -191,7 +196,7 @@ test('bad arguments are refused with a message naming them', async () => {
   await rejects(() => stackFrames([f, f], { reference: 2 }), RangeError, 'Expected an integer from 0 to 1 for reference but received 2 (number)');
   await rejects(() => stackFrames([f, f], { beta: -1 }), RangeError, 'Expected a number from 0 to 1000000 for beta but received -1 (number)');
   await rejects(() => stackFrames([f, f], { depthMap: 'yes' as never }), TypeError, 'Expected a boolean for depthMap but received "yes" (string)');
-  await rejects(() => stackFrames([f, f], { colour: true } as never), TypeError, /^Expected only the keys method, .* for options but received "colour" \(string\)$/);
+  await rejects(() => stackFrames([f, f], { colour: true } as never), TypeError, /^Unknown option "colour" for stackFrames; known options: method, .*, onWarning$/);
   await rejects(() => stackFrames([f, f], { crop: { x: 0, y: 0, width: 0, height: 1 } }), RangeError, 'Expected an integer of at least 1 for crop.width but received 0 (number)');
   await rejects(() => stackFrames([f, 'a.png']), TypeError, 'Expected a function (path) => Promise<Image> to read frames[1] ("a.png") for load but received undefined');
   await rejects(() => stackFrames([f, f], { transforms: [] }), TypeError, 'Expected an array of 2 transforms (one per frame) for transforms but received an array of length 0');

@@ -31,8 +31,8 @@ export interface Fold<S, I, R> {
 }
 
 /**
- * Typed arrays for a run, from the executor's pool, every one of which the
- * engine gives back when the run ends, whatever happened.
+ * Typed arrays for a run, from the run's executor session (`info.exec.pool`),
+ * every one of which the engine gives back when the run ends, whatever happened.
  */
 export interface RunBuffers {
   /** A Float32Array of `length` elements, contents unspecified. */
@@ -41,7 +41,11 @@ export interface RunBuffers {
   uint8(length: number): Uint8Array;
   /** A Uint16Array of `length` elements, contents unspecified. */
   uint16(length: number): Uint16Array;
-  /** Take over arrays another function took from the same pool (given back at the end too). */
+  /**
+   * Take over arrays another function took for the run: with the engine,
+   * nothing to do (arrays taken through the run's `exec` are the run's
+   * already, and others are not the pool's).
+   */
   adopt(...arrays: (Float32Array | Uint8Array)[]): void;
   /** Give arrays back now (they must not be used afterwards). */
   free(...arrays: (Float32Array | Uint8Array | Uint16Array | undefined)[]): void;

@@ -40,13 +40,14 @@ export function matMeasure(fn: (mat: Mat) => Mat, name = 'custom (Mat)'): FocusM
     compute: async (image: FloatImage, { buffers }) => {
       await loadOpenCV();
       const src = matFromImage(image);
-      let out: Mat | undefined;
+      let out: unknown;
       try {
         out = fn(src);
         return readMeasure(out, image, buffers.float32(image.width * image.height));
       } finally {
-        if (out !== src) deleteMat(out);
         deleteMat(src);
+        // Only a Mat is deleted: whatever else `fn` returned is reported by readMeasure.
+        if (out !== src && out instanceof cv().Mat) deleteMat(out);
       }
     },
   };
