@@ -13,6 +13,7 @@ import { constants, rmSync } from 'node:fs';
 import { access, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { errnoProblem } from './errno.js';
+import { EXTENSION_LIST, FORMAT_NAMES, formatOfPath } from './formats.js';
 import { assertInteger, assertKnownKeys, assertOneOf, invalidParameter, optionKeys } from './errors.js';
 import { assertImage, type Image } from './image.js';
 import { CodecName, CorruptImageError, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format, getCodec, ImageTooLargeError, sniffChannels, sniffFormat } from './codecs/index.js';
@@ -115,17 +116,6 @@ export interface EncodedImage {
   /** The file's contents. */
   readonly bytes: Uint8Array;
 }
-
-const FORMAT_NAMES: Record<Format, string> = { jpg: 'JPEG', png: 'PNG', tif: 'TIFF', bmp: 'BMP' };
-
-const EXTENSIONS: Record<string, Format> = {
-  '.jpg': Format.JPG,
-  '.jpeg': Format.JPG,
-  '.png': Format.PNG,
-  '.tif': Format.TIF,
-  '.tiff': Format.TIF,
-  '.bmp': Format.BMP,
-};
 
 /**
  * Read and decode an image file (EXIF orientation applied; grayscale files
@@ -299,11 +289,11 @@ function assertPath(path: unknown): asserts path is string {
 }
 
 function formatFromExtension(path: string): Format {
-  const ext = extname(path);
-  const format = EXTENSIONS[ext.toLowerCase()];
+  const format = formatOfPath(path);
   if (format !== undefined) return format;
+  const ext = extname(path);
   const problem = ext === '' ? 'no file extension' : `unknown extension "${ext}"`;
-  throw new ImageFileError('write', path, `${problem} (use .jpg, .jpeg, .png, .tif, .tiff or .bmp, or give a format)`, 'EFORMAT');
+  throw new ImageFileError('write', path, `${problem} (use ${EXTENSION_LIST.replace(/, (?=[^,]*$)/, ' or ')}, or give a format)`, 'EFORMAT');
 }
 
 /** Fail before encoding when the target cannot be written: it is a directory, its directory is missing or read-only. */

@@ -12,9 +12,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import yargs from 'yargs';
-import { assertInteger, assertNever, assertOneOf, isParameterError } from '../errors.js';
+import { assertInteger, assertOneOf, isParameterError } from '../errors.js';
 import { CodecName, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format, getCodec } from '../codecs/index.js';
 import { maxValue, type Image } from '../image.js';
+import { FORMAT_NAMES, holdsSixteenBits } from '../formats.js';
 import { encodeImage, loadImage, saveImage, type EncodedImage } from '../io.js';
 import { ALL_OUTPUTS, DEFAULT_LEVELS, MAX_LEVELS, Output, outputName, stackPair, type StackOptions } from '../stack.js';
 import { defaultThreads } from '../parallel/threads.js';
@@ -195,8 +196,8 @@ async function run(plan: Plan, stderr: TextSink): Promise<void> {
   const started = performance.now();
   const say = plan.quiet ? () => {} : (line: string) => void stderr.write(`${line}\n`);
   const warn = (line: string) => void stderr.write(`warning: ${line}\n`);
-  const extension = fileExtension(plan.format);
-  const targets = plan.stack.outputs.map((o) => ({ name: outputName(o), path: join(plan.output, `${outputName(o)}.${extension}`) }));
+  // The seed's file names, with the format as their extension.
+  const targets = plan.stack.outputs.map((o) => ({ name: outputName(o), path: join(plan.output, `${outputName(o)}.${plan.format}`) }));
   plan.warnings.forEach(warn);
 
   // Every check before any image is read: the codec, the outputs, the folder.
@@ -212,7 +213,7 @@ async function run(plan: Plan, stderr: TextSink): Promise<void> {
   const [back, front] = await Promise.all([plan.back, plan.front].map((path) => loadImage(path, { codec: plan.codec, maxPixels: plan.maxPixels })));
   say(`reading ${plan.back}: ${describeImage(back)}`);
   say(`reading ${plan.front}: ${describeImage(front)}`);
-  if (maxValue(back) > 255 && EIGHT_BIT_ONLY.has(plan.format)) {
+  if (maxValue(back) > 255 && !holdsSixteenBits(plan.format)) {
     warn(`the inputs are 16-bit but ${FORMAT_NAMES[plan.format]} holds 8 bits: the outputs are written as 8-bit (--format png or tif keeps 16 bits)`);
   }
 
@@ -249,25 +250,8 @@ async function run(plan: Plan, stderr: TextSink): Promise<void> {
   say(`wrote ${targets.length} file${targets.length === 1 ? '' : 's'} to ${plan.output} in ${seconds} s`);
 }
 
-/** Formats that hold 8-bit samples only. */
-const EIGHT_BIT_ONLY = new Set<Format>([Format.JPG, Format.BMP]);
-const FORMAT_NAMES: Record<Format, string> = { jpg: 'JPEG', png: 'PNG', tif: 'TIFF', bmp: 'BMP' };
-
 function describeImage(image: Image): string {
   return `${image.width}x${image.height}, ${image.channels === 1 ? 'gray' : 'RGB'}, ${maxValue(image) === 255 ? 8 : 16}-bit`;
-}
-
-/** The extension of a format's files (the seed's names, new extension). */
-function fileExtension(format: Format): string {
-  switch (format) {
-    case Format.JPG:
-    case Format.PNG:
-    case Format.TIF:
-    case Format.BMP:
-      return format;
-    default:
-      return assertNever(format);
-  }
 }
 
 /**

@@ -11,7 +11,7 @@
  * problem); nothing is written unless the whole run succeeds.
  */
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import yargs from 'yargs';
@@ -21,6 +21,7 @@ import { stack } from '../engine/node.js';
 import { DEFAULT_STACK_LEVELS, DEFAULT_STACK_METHOD, StackMethod, type StackProgress } from '../engine/options.js';
 import { FrameSizeError, type StackFramesResult, type StackReport } from '../engine/stack.js';
 import { assertInteger } from '../errors.js';
+import { EXTENSION_LIST, formatOfPath, holdsSixteenBits } from '../formats.js';
 import type { Image } from '../image.js';
 import { encodeImage, ImageFileError, loadImage, saveImage } from '../io.js';
 import { defaultThreads } from '../parallel/threads.js';
@@ -28,10 +29,6 @@ import { ExitCode, PROGRAM, fileError, usageError, type Command, type CommandCon
 import { checkRepeated, checkShortOptions, checkWithApi, errorText, parseNumber, type FlagValue } from './flags.js';
 import { EXIT_STATUS, finishParser } from './parser.js';
 import { checkNoInputOverwritten, prepareOutputDir } from './output.js';
-
-/** Image file extensions and their formats (the output's format comes from its extension). */
-const EXTENSIONS: Readonly<Record<string, Format>> = { '.jpg': Format.JPG, '.jpeg': Format.JPG, '.png': Format.PNG, '.tif': Format.TIF, '.tiff': Format.TIF, '.bmp': Format.BMP };
-const EXTENSION_LIST = Object.keys(EXTENSIONS).join(', ');
 
 /** Examples for the help: command, what it does. */
 const EXAMPLES: [string, string][] = [
@@ -143,8 +140,8 @@ export const stackCommand: Command = {
 
 function fileFormat(flag: string, path: string): Format {
   if (path.trim() === '') throw usageError(`--${flag}: expected a file name but received an empty string`);
-  const format = EXTENSIONS[extname(path).toLowerCase()];
-  if (!format) throw usageError(`--${flag}: expected a file name ending in ${EXTENSION_LIST} but received ${JSON.stringify(path)}`);
+  const format = formatOfPath(path);
+  if (format === undefined) throw usageError(`--${flag}: expected a file name ending in ${EXTENSION_LIST} but received ${JSON.stringify(path)}`);
   return format;
 }
 
@@ -158,7 +155,7 @@ async function listFrames(frames: readonly string[]): Promise<string[]> {
   if (frames.length === 1) {
     const info = await stat(frames[0]).catch(() => undefined);
     if (!info?.isDirectory()) throw usageError(`expected two or more frames but received one (${JSON.stringify(frames[0])})`);
-    const names = (await readdir(frames[0])).filter((name) => !name.startsWith('.') && EXTENSIONS[extname(name).toLowerCase()] !== undefined).sort();
+    const names = (await readdir(frames[0])).filter((name) => !name.startsWith('.') && formatOfPath(name) !== undefined).sort();
     if (names.length === 0) throw fileError(`folder ${JSON.stringify(frames[0])} has no images (${EXTENSION_LIST})`);
     if (names.length === 1) throw fileError(`folder ${JSON.stringify(frames[0])} has one image only; two or more are needed`);
     return names.map((name) => join(frames[0], name));
@@ -280,7 +277,7 @@ async function run(plan: Plan, stdout: TextSink, stderr: TextSink): Promise<void
       colourMatch: plan.colourMatch,
       crop: plan.crop,
       depthMap: plan.depthFormat !== undefined,
-      sixteen: plan.depthFormat === Format.PNG || plan.depthFormat === Format.TIF ? 'auto' : false,
+      sixteen: plan.depthFormat !== undefined && holdsSixteenBits(plan.depthFormat) ? 'auto' : false,
       ...(plan.reference === undefined ? {} : { reference: plan.reference }),
       ...(plan.loaded ? { transforms: plan.loaded.frames.map(({ matrix, gain, offset, correlation }) => ({ matrix, gain, offset, correlation })) } : {}),
       load: (path) => loadImage(path, { ...codec, maxPixels: plan.maxPixels, onWarning: warn }),
@@ -292,7 +289,7 @@ async function run(plan: Plan, stdout: TextSink, stderr: TextSink): Promise<void
     throw error;
   }
   const { report } = result;
-  if (report.result.bits === 16 && (plan.format === Format.JPG || plan.format === Format.BMP)) {
+  if (report.result.bits === 16 && !holdsSixteenBits(plan.format)) {
     warn(`the frames are 16-bit but ${JSON.stringify(plan.output)} holds 8 bits: written as 8-bit (.png or .tif keeps 16 bits)`);
   }
 
