@@ -8,10 +8,10 @@
  * signal handler removes the temporary files of writes in progress with
  * {@link removeTemporaryFiles}.
  */
-import { randomBytes } from 'node:crypto';
-import { constants, rmSync } from 'node:fs';
-import { access, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
+import { writeAtomically } from './atomic.js';
 import { errnoProblem } from './errno.js';
 import { EXTENSION_LIST, FORMAT_NAMES, formatOfPath } from './formats.js';
 import { assertInteger, assertKnownKeys, assertOneOf, invalidParameter, optionKeys } from './errors.js';
@@ -226,59 +226,14 @@ export async function saveImage(image: Image | EncodedImage, path: string, optio
     if (!(error instanceof EncodeError)) throw error;
     throw new ImageFileError('write', path, error.message, 'EWRITE', error.cause);
   }
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  temporaryFiles.add(temp);
   try {
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(file.bytes);
-      await testHold();
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
+    await writeAtomically(path, file.bytes);
   } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
     throw new ImageFileError('write', path, writeProblem(path, error), 'EWRITE', error);
-  } finally {
-    temporaryFiles.delete(temp);
   }
 }
 
-/** The temporary files of {@link saveImage} calls in progress. */
-const temporaryFiles = new Set<string>();
-
-/**
- * Remove, at once and synchronously, the temporary file of every
- * {@link saveImage} call still in progress in this process (for a signal
- * handler that is about to end the process; the calls themselves then fail).
- *
- * @returns The paths of the temporary files (removed, or already gone).
- * @throws Nothing: a file that cannot be removed is skipped.
- */
-export function removeTemporaryFiles(): string[] {
-  const paths = [...temporaryFiles];
-  for (const temp of paths) {
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // Nothing better to do while the process ends.
-    }
-  }
-  temporaryFiles.clear();
-  return paths;
-}
-
-/**
- * For tests only: with the environment variable FOCUS_STACKING_TEST_HOLD_WRITE_MS
- * set to a number of milliseconds, every temporary file is held that long
- * before it is renamed, so that a test can interrupt a run while it writes.
- */
-async function testHold(): Promise<void> {
-  const ms = Number(process.env.FOCUS_STACKING_TEST_HOLD_WRITE_MS);
-  if (ms > 0) await new Promise((done) => setTimeout(done, ms));
-}
+export { removeTemporaryFiles } from './atomic.js';
 
 function isEncoded(value: unknown): value is EncodedImage {
   return typeof value === 'object' && value !== null && (value as EncodedImage).bytes instanceof Uint8Array && typeof (value as EncodedImage).format === 'string';

@@ -10,10 +10,9 @@
  * errors become one line on stderr (exit 2 for a bad flag, 1 for a file
  * problem); nothing is written unless the whole run succeeds.
  */
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { randomBytes } from 'node:crypto';
 import yargs from 'yargs';
 import { parseTransforms, transformsToJSON, TransformsFileError, type TransformsFile } from '../align/transforms.js';
 import { CodecName, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format, getCodec, sniffSize } from '../codecs/index.js';
@@ -21,6 +20,7 @@ import { stack } from '../engine/node.js';
 import { DEFAULT_STACK_LEVELS, DEFAULT_STACK_METHOD, StackMethod, type StackProgress } from '../engine/options.js';
 import { FrameSizeError, type StackFramesResult, type StackReport } from '../engine/stack.js';
 import { assertInteger } from '../errors.js';
+import { writeAtomically } from '../atomic.js';
 import { EXTENSION_LIST, formatOfPath, holdsSixteenBits } from '../formats.js';
 import type { Image } from '../image.js';
 import { encodeImage, ImageFileError, loadImage, saveImage } from '../io.js';
@@ -323,16 +323,9 @@ async function run(plan: Plan, stdout: TextSink, stderr: TextSink): Promise<void
   if (plan.json) stdout.write(`${JSON.stringify(jsonReport(report, plan), null, 2)}\n`);
 }
 
-/** Write a text file whole or not at all (a temporary file renamed into place). */
+/** Write a text file whole or not at all, its temporary file removed on a signal. */
 async function writeText(path: string, text: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, text, { flag: 'wx' });
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    throw fileError(`writing ${JSON.stringify(path)}: ${errorText(error)}`);
-  }
+  await writeAtomically(path, text).catch((error: unknown) => Promise.reject(fileError(`writing ${JSON.stringify(path)}: ${errorText(error)}`)));
 }
 
 function jsonReport(report: StackReport, plan: Plan) {
