@@ -12,8 +12,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import yargs from 'yargs';
-import { assertInteger, assertOneOf, isParameterError } from '../errors.js';
-import { CodecName, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format, getCodec } from '../codecs/index.js';
+import { assertOneOf, isParameterError } from '../errors.js';
+import { CodecName, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format } from '../codecs/index.js';
 import { maxValue, type Image } from '../image.js';
 import { FORMAT_NAMES, holdsSixteenBits } from '../formats.js';
 import { encodeImage, loadImage, saveImage, type EncodedImage } from '../io.js';
@@ -21,7 +21,7 @@ import { ALL_OUTPUTS, DEFAULT_LEVELS, MAX_LEVELS, Output, outputName, stackPair,
 import { defaultThreads } from '../parallel/threads.js';
 import { DEFAULT_STRATEGY_OPTIONS, resolveStrategyOptions } from '../strategies/options.js';
 import { ExitCode, PROGRAM, fileError, usageError, type Command, type CommandContext, type TextSink } from './command.js';
-import { checkRepeated, checkShortOptions, checkWithApi, errorText, parseList, parseNumber, type FlagValue } from './flags.js';
+import { checkCodec, checkRepeated, checkShortOptions, checkWithApi, errorText, parseInteger, parseList, parseNumber, type FlagValue } from './flags.js';
 import { EXIT_STATUS, finishParser } from './parser.js';
 import { checkNoInputOverwritten, prepareOutputDir } from './output.js';
 
@@ -150,15 +150,11 @@ function checkFlags(args: Args): Plan {
   const back = checkPath('back', args.back);
   const front = checkPath('front', args.front);
   const output = checkPath('output', args.output);
+  const levels = parseInteger('levels', args.levels, 1, MAX_LEVELS);
+  const quality = args.quality === undefined ? DEFAULT_QUALITY : parseInteger('quality', args.quality, 1, 100);
+  const maxPixels = parseInteger('max-pixels', args['max-pixels'], 1, Number.MAX_SAFE_INTEGER);
+  const threads = args.threads === undefined ? defaultThreads() : parseInteger('threads', args.threads, 1, 64);
   const typed = (flag: string, raw: string, list = false): FlagValue => ({ flag, raw, list });
-  const levels = checkWithApi({ levels: typed('levels', args.levels) }, () => assertInteger('levels', parseNumber('levels', args.levels), 1, MAX_LEVELS));
-  const quality =
-    args.quality === undefined ? DEFAULT_QUALITY : checkWithApi({ quality: typed('quality', args.quality) }, () => assertInteger('quality', parseNumber('quality', args.quality!), 1, 100));
-  const maxPixels = checkWithApi({ maxPixels: typed('max-pixels', args['max-pixels']) }, () =>
-    assertInteger('maxPixels', parseNumber('max-pixels', args['max-pixels']), 1, Number.MAX_SAFE_INTEGER),
-  );
-  const threads =
-    args.threads === undefined ? defaultThreads() : checkWithApi({ threads: typed('threads', args.threads) }, () => assertInteger('threads', parseNumber('threads', args.threads!), 1, 64));
   const beta = parseNumber('beta', args.beta);
   const smoothKernel = parseNumber('smooth-kernel', args['smooth-kernel']);
   const medianSizes = parseList('median-sizes', args['median-sizes']).map((v) => parseNumber('median-sizes', v, args['median-sizes']));
@@ -201,11 +197,7 @@ async function run(plan: Plan, stderr: TextSink): Promise<void> {
   plan.warnings.forEach(warn);
 
   // Every check before any image is read: the codec, the outputs, the folder.
-  try {
-    await getCodec(plan.codec);
-  } catch (error) {
-    throw fileError(`--codec ${plan.codec}: ${errorText(error)}`);
-  }
+  await checkCodec(plan.codec);
   await checkNoInputOverwritten([plan.back, plan.front], targets.map((t) => t.path));
   await prepareOutputDir(plan.output, `--output ${JSON.stringify(plan.output)}`);
 

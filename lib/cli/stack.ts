@@ -11,22 +11,21 @@
  * problem); nothing is written unless the whole run succeeds.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import yargs from 'yargs';
 import { parseTransforms, transformsToJSON, TransformsFileError, type TransformsFile } from '../align/transforms.js';
-import { CodecName, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format, getCodec, sniffSize } from '../codecs/index.js';
+import { CodecName, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format, sniffSize } from '../codecs/index.js';
 import { stack } from '../engine/node.js';
 import { DEFAULT_STACK_LEVELS, DEFAULT_STACK_METHOD, StackMethod, type StackProgress } from '../engine/options.js';
 import { FrameSizeError, type StackFramesResult, type StackReport } from '../engine/stack.js';
-import { assertInteger } from '../errors.js';
 import { writeAtomically } from '../atomic.js';
 import { EXTENSION_LIST, formatOfPath, holdsSixteenBits } from '../formats.js';
 import type { Image } from '../image.js';
 import { encodeImage, ImageFileError, loadImage, saveImage } from '../io.js';
 import { defaultThreads } from '../parallel/threads.js';
 import { ExitCode, PROGRAM, fileError, usageError, type Command, type CommandContext, type TextSink } from './command.js';
-import { checkRepeated, checkShortOptions, checkWithApi, errorText, parseNumber, type FlagValue } from './flags.js';
+import { checkCodec, checkRepeated, checkShortOptions, errorText, parseInteger } from './flags.js';
 import { EXIT_STATUS, finishParser } from './parser.js';
 import { checkNoInputOverwritten, prepareOutputDir } from './output.js';
 
@@ -145,11 +144,6 @@ function fileFormat(flag: string, path: string): Format {
   return format;
 }
 
-function integer(flag: string, parameter: string, raw: string, min: number, max: number): number {
-  const typed: FlagValue = { flag, raw };
-  return checkWithApi({ [parameter]: typed }, () => assertInteger(parameter, parseNumber(flag, raw), min, max));
-}
-
 /** Frames as given, or the images of one folder in name order. */
 async function listFrames(frames: readonly string[]): Promise<string[]> {
   if (frames.length === 1) {
@@ -192,17 +186,17 @@ async function checkFlags(args: Args): Promise<Plan> {
   const depthFormat = depthmap === undefined ? undefined : fileFormat('depthmap', depthmap);
   const saveTransforms = args['save-transforms'];
   if (saveTransforms !== undefined && saveTransforms.trim() === '') throw usageError('--save-transforms: expected a file name but received an empty string');
-  const levels = integer('levels', 'levels', args.levels, 1, 16);
-  const quality = args.quality === undefined ? DEFAULT_QUALITY : integer('quality', 'quality', args.quality, 1, 100);
-  const threads = args.threads === undefined ? defaultThreads() : integer('threads', 'threads', args.threads, 1, 64);
-  const maxPixels = integer('max-pixels', 'maxPixels', args['max-pixels'], 1, Number.MAX_SAFE_INTEGER);
+  const levels = parseInteger('levels', args.levels, 1, 16);
+  const quality = args.quality === undefined ? DEFAULT_QUALITY : parseInteger('quality', args.quality, 1, 100);
+  const threads = args.threads === undefined ? defaultThreads() : parseInteger('threads', args.threads, 1, 64);
+  const maxPixels = parseInteger('max-pixels', args['max-pixels'], 1, Number.MAX_SAFE_INTEGER);
   const warnings: string[] = [];
   if (args.quality !== undefined && format !== Format.JPG) warnings.push(`--quality applies to JPEG only; ignored for ${JSON.stringify(output)}`);
   const outputs = [output, depthmap, saveTransforms].filter((p): p is string => p !== undefined);
-  if (new Set(outputs).size !== outputs.length) throw usageError('--output, --depthmap and --save-transforms must name different files');
+  if (new Set(outputs.map((p) => resolve(p))).size !== outputs.length) throw usageError('--output, --depthmap and --save-transforms must name different files');
 
   const frames = await listFrames((args.frames ?? []).map(String));
-  let reference = args.reference === undefined ? undefined : integer('reference', 'reference', args.reference, 0, frames.length - 1);
+  let reference = args.reference === undefined ? undefined : parseInteger('reference', args.reference, 0, frames.length - 1);
   const loadPath = args['load-transforms'];
   let loaded: TransformsFile | undefined;
   if (loadPath !== undefined) {
@@ -215,11 +209,7 @@ async function checkFlags(args: Args): Promise<Plan> {
   }
   if (saveTransforms !== undefined && !args.align) throw usageError('--save-transforms: nothing to save with --no-align');
   const codec = args.codec as CodecName | undefined;
-  try {
-    await getCodec(codec);
-  } catch (error) {
-    throw fileError(`--codec ${codec}: ${errorText(error)}`);
-  }
+  await checkCodec(codec);
   await checkNoInputOverwritten([...frames, ...(loadPath === undefined ? [] : [loadPath])], outputs);
   for (const dir of new Set(outputs.map((p) => dirname(p)))) await prepareOutputDir(dir, `the folder of ${JSON.stringify(outputs.find((p) => dirname(p) === dir))}`);
   return {
