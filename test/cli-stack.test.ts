@@ -178,6 +178,11 @@ test('evaluate through main: the figures, and its errors as one line', async () 
   const unknown = await runCli(['evaluate', a, '--truth', a, '--colour']);
   assert.is(unknown.code, 2);
   assert.is(unknown.stderr, 'focus-stacking: unknown argument: colour\n');
+  // Numbers echoed as typed (not NaN); hexadecimal refused, as by the other commands.
+  for (const typed of ['abc', '0x10']) {
+    assert.equal(await runCli(['evaluate', a, '--truth', a, '--border', typed]), { code: 2, stdout: '', stderr: `focus-stacking: --border: expected a number but received "${typed}"\n` });
+  }
+  assert.match((await runCli(['evaluate', '-h'])).stdout, /Exit status: 0 success; 1 [^;]+; 2 /);
 });
 
 test.run();
