@@ -8,11 +8,12 @@
  * signal handler removes the temporary files of writes in progress with
  * {@link removeTemporaryFiles}.
  */
-import { randomBytes } from 'node:crypto';
-import { constants, rmSync } from 'node:fs';
-import { access, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
+import { writeAtomically } from './atomic.js';
 import { errnoProblem } from './errno.js';
+import { EXTENSION_LIST, FORMAT_NAMES, formatOfPath } from './formats.js';
 import { assertInteger, assertKnownKeys, assertOneOf, invalidParameter, optionKeys } from './errors.js';
 import { assertImage, type Image } from './image.js';
 import { CodecName, CorruptImageError, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format, getCodec, ImageTooLargeError, sniffChannels, sniffFormat } from './codecs/index.js';
@@ -115,17 +116,6 @@ export interface EncodedImage {
   /** The file's contents. */
   readonly bytes: Uint8Array;
 }
-
-const FORMAT_NAMES: Record<Format, string> = { jpg: 'JPEG', png: 'PNG', tif: 'TIFF', bmp: 'BMP' };
-
-const EXTENSIONS: Record<string, Format> = {
-  '.jpg': Format.JPG,
-  '.jpeg': Format.JPG,
-  '.png': Format.PNG,
-  '.tif': Format.TIF,
-  '.tiff': Format.TIF,
-  '.bmp': Format.BMP,
-};
 
 /**
  * Read and decode an image file (EXIF orientation applied; grayscale files
@@ -236,59 +226,14 @@ export async function saveImage(image: Image | EncodedImage, path: string, optio
     if (!(error instanceof EncodeError)) throw error;
     throw new ImageFileError('write', path, error.message, 'EWRITE', error.cause);
   }
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  temporaryFiles.add(temp);
   try {
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(file.bytes);
-      await testHold();
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
+    await writeAtomically(path, file.bytes);
   } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
     throw new ImageFileError('write', path, writeProblem(path, error), 'EWRITE', error);
-  } finally {
-    temporaryFiles.delete(temp);
   }
 }
 
-/** The temporary files of {@link saveImage} calls in progress. */
-const temporaryFiles = new Set<string>();
-
-/**
- * Remove, at once and synchronously, the temporary file of every
- * {@link saveImage} call still in progress in this process (for a signal
- * handler that is about to end the process; the calls themselves then fail).
- *
- * @returns The paths of the temporary files (removed, or already gone).
- * @throws Nothing: a file that cannot be removed is skipped.
- */
-export function removeTemporaryFiles(): string[] {
-  const paths = [...temporaryFiles];
-  for (const temp of paths) {
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // Nothing better to do while the process ends.
-    }
-  }
-  temporaryFiles.clear();
-  return paths;
-}
-
-/**
- * For tests only: with the environment variable FOCUS_STACKING_TEST_HOLD_WRITE_MS
- * set to a number of milliseconds, every temporary file is held that long
- * before it is renamed, so that a test can interrupt a run while it writes.
- */
-async function testHold(): Promise<void> {
-  const ms = Number(process.env.FOCUS_STACKING_TEST_HOLD_WRITE_MS);
-  if (ms > 0) await new Promise((done) => setTimeout(done, ms));
-}
+export { removeTemporaryFiles } from './atomic.js';
 
 function isEncoded(value: unknown): value is EncodedImage {
   return typeof value === 'object' && value !== null && (value as EncodedImage).bytes instanceof Uint8Array && typeof (value as EncodedImage).format === 'string';
@@ -299,11 +244,11 @@ function assertPath(path: unknown): asserts path is string {
 }
 
 function formatFromExtension(path: string): Format {
-  const ext = extname(path);
-  const format = EXTENSIONS[ext.toLowerCase()];
+  const format = formatOfPath(path);
   if (format !== undefined) return format;
+  const ext = extname(path);
   const problem = ext === '' ? 'no file extension' : `unknown extension "${ext}"`;
-  throw new ImageFileError('write', path, `${problem} (use .jpg, .jpeg, .png, .tif, .tiff or .bmp, or give a format)`, 'EFORMAT');
+  throw new ImageFileError('write', path, `${problem} (use ${EXTENSION_LIST.replace(/, (?=[^,]*$)/, ' or ')}, or give a format)`, 'EFORMAT');
 }
 
 /** Fail before encoding when the target cannot be written: it is a directory, its directory is missing or read-only. */

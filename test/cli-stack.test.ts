@@ -128,6 +128,7 @@ test('bad input: one line, the exit code, no output file', async () => {
     [[f(0), f(1), '--load-transforms', t('size.json')], 1, `--load-transforms ${JSON.stringify(t('size.json'))}: invalid transforms file: expected 64 (the frames' width) for width but received 32 (number)`],
     [[f(0), f(1), '--output', output, '--output', output], 2, '--output: given 2 times, but it takes one file'],
     [[f(0), f(1), '-x'], 2, 'unknown option -x'],
+    [[f(0), f(1), '--output', output, '--depthmap', `${join(dir, 'out')}/./bad.png`], 2, '--output, --depthmap and --save-transforms must name different files'],
   ];
   for (const [args, exit, message] of cases) {
     const argv = args.includes('--output') ? ['stack', ...args, '-q'] : ['stack', ...args, '--output', output, '-q'];
@@ -177,6 +178,11 @@ test('evaluate through main: the figures, and its errors as one line', async () 
   const unknown = await runCli(['evaluate', a, '--truth', a, '--colour']);
   assert.is(unknown.code, 2);
   assert.is(unknown.stderr, 'focus-stacking: unknown argument: colour\n');
+  // Numbers echoed as typed (not NaN); hexadecimal refused, as by the other commands.
+  for (const typed of ['abc', '0x10']) {
+    assert.equal(await runCli(['evaluate', a, '--truth', a, '--border', typed]), { code: 2, stdout: '', stderr: `focus-stacking: --border: expected a number but received "${typed}"\n` });
+  }
+  assert.match((await runCli(['evaluate', '-h'])).stdout, /Exit status: 0 success; 1 [^;]+; 2 /);
 });
 
 test.run();

@@ -7,7 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadSharpCodec, sniffFormat, type CodecName } from '../lib/codecs/index.js';
 import type { Image } from '../lib/image.js';
-import { ImageFileError, loadImage, saveImage } from '../lib/io.js';
+import { ImageFileError, loadImage, removeTemporaryFiles, saveImage } from '../lib/io.js';
+import { writeAtomically } from '../lib/atomic.js';
 import { fixture, meanAbsDiff, photo, pngFile, readPng, rejects, same, tiffFile } from './helpers/files.js';
 
 const codecs: CodecName[] = ['jimp'];
@@ -158,6 +159,25 @@ test('argument errors are TypeError/RangeError, thrown before touching the disk'
   await rejects(() => loadImage(42 as unknown as string), /^TypeError: Expected a non-empty string for path but received 42 \(number\)$/);
   await rejects(() => loadImage(colourFixture, { codec: 'gm' as CodecName }), /^TypeError: Expected one of sharp, jimp for codec but received "gm" \(string\)$/);
   assert.equal(readdirSync(dir), []);
+});
+
+test('removeTemporaryFiles removes the temporary file of a write in progress (an image, or any atomic write); the write then fails', async () => {
+  const dir = newDir();
+  process.env.FOCUS_STACKING_TEST_HOLD_WRITE_MS = '200';
+  try {
+    const writes = [saveImage(small, join(dir, 'a.png'), { codec: 'jimp' }), writeAtomically(join(dir, 'b.json'), '{}')].map((p) => p.then(() => 'written', (e: Error) => e.message));
+    while (readdirSync(dir).length < 2) await new Promise((r) => setTimeout(r, 5));
+    const temps = readdirSync(dir).sort();
+    assert.equal(removeTemporaryFiles().map((p) => p.slice(dir.length + 1)).sort(), temps);
+    assert.match(temps.join(' '), /^\.a\.png\.\d+\.[0-9a-f]+\.tmp \.b\.json\.\d+\.[0-9a-f]+\.tmp$/);
+    assert.equal(readdirSync(dir), []);
+    const [image, text] = await Promise.all(writes);
+    assert.ok(image.startsWith(`Cannot write image "${join(dir, 'a.png')}": `), image);
+    assert.ok(text !== 'written', text);
+    assert.equal(readdirSync(dir), []);
+  } finally {
+    delete process.env.FOCUS_STACKING_TEST_HOLD_WRITE_MS;
+  }
 });
 
 test('permission denied, reading and writing (as an unprivileged user)', async () => {

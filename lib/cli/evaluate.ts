@@ -15,9 +15,9 @@
  */
 import yargs from 'yargs';
 import { CodecName } from '../codecs/index.js';
-import { CliError, ExitCode, PROGRAM, type Command, type CommandContext } from './command.js';
-import { checkRepeated, checkShortOptions } from './flags.js';
-import { finishParser } from './parser.js';
+import { CliError, ExitCode, PROGRAM, fileError, usageError, type Command, type CommandContext, type TextSink } from './command.js';
+import { checkRepeated, checkShortOptions, errorText, parseNumber } from './flags.js';
+import { EXIT_STATUS, finishParser } from './parser.js';
 import { bandAroundEdges, depthIndices, depthWithin, psnr, shareOff, ssim, SSIM_CONSTANTS } from '../evaluate/index.js';
 import { maxValue, type Image } from '../image.js';
 import { loadImage } from '../io.js';
@@ -84,9 +84,10 @@ export const EVALUATE_COMMAND = {
     truth: { type: 'string', demandOption: true, requiresArg: true, describe: 'The all-in-focus truth (same size, channels and bit depth)' },
     depth: { type: 'string', requiresArg: true, describe: 'The depth map to judge (needs --depth-truth and --frames)' },
     'depth-truth': { type: 'string', requiresArg: true, describe: 'The true depth map, frame i stored as round(255 i / (N - 1)) (or 65535 for 16-bit)' },
-    frames: { type: 'number', requiresArg: true, describe: 'Frames in the stack, N, to decode the depth maps' },
-    band: { type: 'number', requiresArg: true, describe: 'Also measure within this many pixels of the depth discontinuities of --depth-truth' },
-    border: { type: 'number', requiresArg: true, default: EVALUATE_DEFAULTS.border, describe: 'Pixels to leave out along each edge' },
+    // Numbers are read as strings, so that errors echo what was typed (`abc`, not `NaN`; `0x10` refused).
+    frames: { type: 'string', requiresArg: true, describe: 'Frames in the stack, N, to decode the depth maps' },
+    band: { type: 'string', requiresArg: true, describe: 'Also measure within this many pixels of the depth discontinuities of --depth-truth' },
+    border: { type: 'string', requiresArg: true, default: EVALUATE_DEFAULTS.border, describe: 'Pixels to leave out along each edge' },
     json: { type: 'boolean', default: false, describe: 'Print one JSON object instead of lines' },
     codec: { requiresArg: true, choices: Object.values(CodecName), defaultDescription: 'sharp if it loads, else jimp', describe: 'Image codec, for reading' },
   },
@@ -136,31 +137,6 @@ export interface EvaluateFigures {
   };
 }
 
-/** Where the command writes: anything with a `write`, such as `process.stdout`. */
-export interface EvaluateSink {
-  /**
-   * Write some text.
-   *
-   * @param text - One or more lines, each ending in a newline.
-   */
-  write(text: string): unknown;
-}
-
-// The exit codes of the command line (ExitCode in lib/cli).
-const OK = 0;
-const FAILURE = 1;
-const USAGE = 2;
-
-/** A problem to report as one line, with its exit code. */
-class EvaluateError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
-
 /**
  * Run `focus-stacking evaluate` on parsed arguments.
  *
@@ -170,16 +146,20 @@ class EvaluateError extends Error {
  * @returns The exit code: 0 when the figures were printed, 1 when a file
  *   cannot be read or the images do not match, 2 for a bad flag value.
  */
-export async function evaluateCommand(args: EvaluateArgs, stdout: EvaluateSink, stderr: EvaluateSink = process.stderr): Promise<number> {
+export async function evaluateCommand(args: EvaluateArgs, stdout: TextSink, stderr: TextSink = process.stderr): Promise<ExitCode> {
   try {
-    const figures = await evaluateFiles(args);
-    stdout.write(args.json ? `${JSON.stringify(figures, null, 2)}\n` : formatFigures(figures));
-    return OK;
+    printFigures(await evaluateFiles(args), args, stdout);
+    return ExitCode.OK;
   } catch (error) {
-    const { message, exitCode } = error instanceof EvaluateError ? error : { message: oneLine(error), exitCode: FAILURE };
-    stderr.write(`focus-stacking: ${message}\n`);
+    const { message, exitCode } = error instanceof CliError ? error : { message: errorText(error), exitCode: ExitCode.FAILURE };
+    stderr.write(`${PROGRAM}: ${message}\n`);
     return exitCode;
   }
+}
+
+/** Print the figures: lines, or one JSON object with `--json`. */
+function printFigures(figures: EvaluateFigures, args: EvaluateArgs, stdout: TextSink): void {
+  stdout.write(args.json ? `${JSON.stringify(figures, null, 2)}\n` : formatFigures(figures));
 }
 
 /** Check the flags, read the files, compute the figures. */
@@ -190,33 +170,33 @@ async function evaluateFiles(args: EvaluateArgs): Promise<EvaluateFigures> {
   if (depth !== undefined) checkPath('--depth', depth);
   if (depthTruth !== undefined) checkPath('--depth-truth', depthTruth);
   checkInteger('border', border, 0);
-  if (depth !== undefined && depthTruth === undefined) throw usage('--depth: needs --depth-truth, the true depth map to compare with');
+  if (depth !== undefined && depthTruth === undefined) throw usageError('--depth: needs --depth-truth, the true depth map to compare with');
   if (band !== undefined) {
-    if (typeof band !== 'number' || !(band >= 0) || band === Infinity) throw usage(`--band: expected a number of at least 0 but received ${JSON.stringify(String(band))}`);
-    if (depthTruth === undefined) throw usage('--band: needs --depth-truth, whose discontinuities it measures around');
+    if (typeof band !== 'number' || !(band >= 0) || band === Infinity) throw usageError(`--band: expected a number of at least 0 but received ${JSON.stringify(String(band))}`);
+    if (depthTruth === undefined) throw usageError('--band: needs --depth-truth, whose discontinuities it measures around');
   }
   if (depthTruth !== undefined) {
-    if (frames === undefined) throw usage('--depth-truth: needs --frames, the number of frames in the stack');
+    if (frames === undefined) throw usageError('--depth-truth: needs --frames, the number of frames in the stack');
     checkInteger('frames', frames, 2);
   }
   if (codec !== undefined && !(Object.values(CodecName) as string[]).includes(codec)) {
-    throw usage(`--codec: expected one of ${Object.values(CodecName).join(', ')} but received ${JSON.stringify(String(codec))}`);
+    throw usageError(`--codec: expected one of ${Object.values(CodecName).join(', ')} but received ${JSON.stringify(String(codec))}`);
   }
 
   const read = (path: string) => loadImage(path, { codec });
   const [a, b, d, dt] = await Promise.all([read(result), read(truth), depth === undefined ? undefined : read(depth), depthTruth === undefined ? undefined : read(depthTruth)]);
   if (a.width !== b.width || a.height !== b.height || a.channels !== b.channels || maxValue(a) !== maxValue(b)) {
-    throw failure(`--truth ${JSON.stringify(truth)}: expected ${shape(a)} like ${JSON.stringify(result)} but received ${shape(b)}`);
+    throw fileError(`--truth ${JSON.stringify(truth)}: expected ${shape(a)} like ${JSON.stringify(result)} but received ${shape(b)}`);
   }
   const { width, height } = a;
   const { window } = SSIM_CONSTANTS;
   if (width - 2 * border < window || height - 2 * border < window) {
-    throw usage(`--border: ${border} leaves less than ${window}x${window} of the ${width}x${height} images`);
+    throw usageError(`--border: ${border} leaves less than ${window}x${window} of the ${width}x${height} images`);
   }
   for (const [flag, path, map] of [['depth', depth, d], ['depth-truth', depthTruth, dt]] as const) {
     if (map === undefined) continue;
-    if (map.width !== width || map.height !== height) throw failure(`--${flag} ${JSON.stringify(path)}: expected ${width}x${height} like ${JSON.stringify(result)} but received ${map.width}x${map.height}`);
-    if (frames !== undefined && frames > maxValue(map) + 1) throw usage(`--frames: expected at most ${maxValue(map) + 1} for the ${maxValue(map) === 255 ? 8 : 16}-bit --${flag} but received ${frames}`);
+    if (map.width !== width || map.height !== height) throw fileError(`--${flag} ${JSON.stringify(path)}: expected ${width}x${height} like ${JSON.stringify(result)} but received ${map.width}x${map.height}`);
+    if (frames !== undefined && frames > maxValue(map) + 1) throw usageError(`--frames: expected at most ${maxValue(map) + 1} for the ${maxValue(map) === 255 ? 8 : 16}-bit --${flag} but received ${frames}`);
   }
 
   const region = { border };
@@ -246,7 +226,7 @@ async function evaluateFiles(args: EvaluateArgs): Promise<EvaluateFigures> {
       const mask = bandAroundEdges(trueIndices, width, height, band);
       let inside = 0;
       for (let y = border; y < height - border; y++) for (let x = border; x < width - border; x++) inside += mask[y * width + x];
-      if (inside === 0) throw failure(`--band: --depth-truth ${JSON.stringify(depthTruth)} has no depth discontinuity (a jump of more than one frame) inside the border`);
+      if (inside === 0) throw fileError(`--band: --depth-truth ${JSON.stringify(depthTruth)} has no depth discontinuity (a jump of more than one frame) inside the border`);
       figures.band = {
         radius: band,
         coverage: inside / ((width - 2 * border) * (height - 2 * border)),
@@ -282,7 +262,7 @@ function checkedDepth(map: Image, frames: number, flag: string, path: string | u
   if (channels === 3) {
     for (let p = 0, i = 0; p < width * height; p++, i += 3) {
       if (data[i + 1] !== data[i] || data[i + 2] !== data[i]) {
-        throw failure(`--${flag} ${JSON.stringify(path)}: expected a gray depth map but pixel (${p % width}, ${Math.floor(p / width)}) is ${data[i]},${data[i + 1]},${data[i + 2]}`);
+        throw fileError(`--${flag} ${JSON.stringify(path)}: expected a gray depth map but pixel (${p % width}, ${Math.floor(p / width)}) is ${data[i]},${data[i + 1]},${data[i + 2]}`);
       }
     }
   }
@@ -294,22 +274,15 @@ function shape(image: Image): string {
 }
 
 const finite = (value: number): number | null => (Number.isFinite(value) ? value : null);
-const usage = (message: string) => new EvaluateError(message, USAGE);
-const failure = (message: string) => new EvaluateError(message, FAILURE);
 
 function checkPath(label: string, value: unknown): void {
-  if (typeof value !== 'string' || value.trim() === '') throw usage(`${label}: expected a path but received ${value === undefined ? 'nothing' : JSON.stringify(String(value))}`);
+  if (typeof value !== 'string' || value.trim() === '') throw usageError(`${label}: expected a path but received ${value === undefined ? 'nothing' : JSON.stringify(String(value))}`);
 }
 
 function checkInteger(flag: string, value: unknown, min: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw usage(`--${flag}: expected an integer of at least ${min} but received ${JSON.stringify(String(value))}`);
+    throw usageError(`--${flag}: expected an integer of at least ${min} but received ${JSON.stringify(String(value))}`);
   }
-}
-
-function oneLine(error: unknown): string {
-  const text = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
-  return /^[A-Z][a-z]/.test(text) ? text[0].toLowerCase() + text.slice(1) : text;
 }
 
 /**
@@ -331,7 +304,8 @@ export const evaluateCliCommand: Command = {
       .command('$0 <result>', false)
       .positional('result', EVALUATE_COMMAND.positional.result)
       .options(EVALUATE_COMMAND.flags)
-      .example(EVALUATE_COMMAND.examples.map(([command, what]) => [`# ${what}\n${command.replace('$0', PROGRAM)}`, ''])),
+      .example(EVALUATE_COMMAND.examples.map(([command, what]) => [`# ${what}\n${command.replace('$0', PROGRAM)}`, '']))
+      .epilogue(EXIT_STATUS),
       false,
     ).parseSync(argv, {}, (_error, _argv, output) => {
         text = output;
@@ -340,22 +314,22 @@ export const evaluateCliCommand: Command = {
       stdout.write(`${text}\n`);
       return ExitCode.OK;
     }
-    checkRepeated(args, Object.fromEntries(['truth', 'depth', 'depth-truth', 'frames', 'band', 'border', 'codec'].map((f) => [f, { takes: 'one value' }])));
+    const file = { takes: 'one file' };
+    const value = { takes: 'one value' };
+    checkRepeated(args, { truth: file, depth: file, 'depth-truth': file, frames: value, band: value, border: value, codec: value });
     const parsed: EvaluateArgs = {
       result: String(args.result),
       truth: args.truth,
       ...(args.depth === undefined ? {} : { depth: args.depth }),
       ...(args['depth-truth'] === undefined ? {} : { depthTruth: args['depth-truth'] }),
-      ...(args.frames === undefined ? {} : { frames: args.frames }),
-      ...(args.band === undefined ? {} : { band: args.band }),
-      border: args.border,
+      ...(args.frames === undefined ? {} : { frames: parseNumber('frames', args.frames) }),
+      ...(args.band === undefined ? {} : { band: parseNumber('band', args.band) }),
+      border: parseNumber('border', args.border),
       json: args.json,
       ...(args.codec === undefined ? {} : { codec: args.codec as CodecName }),
     };
-    // evaluateCommand words its own errors; its line goes through main like any other.
-    let problem = '';
-    const code = await evaluateCommand(parsed, stdout, { write: (line: string) => (problem += line) });
-    if (code !== ExitCode.OK) throw new CliError(problem.replace(/^focus-stacking: /, '').trim(), code as ExitCode);
+    // Its errors are CliErrors: main reports them like any other command's.
+    printFigures(await evaluateFiles(parsed), parsed, stdout);
     return ExitCode.OK;
   },
 };

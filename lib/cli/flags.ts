@@ -3,8 +3,9 @@
  * and numbers as typed, and the wording of the API's validation errors from
  * their fields (never from their messages).
  */
-import { describe, isParameterError } from '../errors.js';
-import { usageError } from './command.js';
+import { getCodec, type CodecName } from '../codecs/index.js';
+import { assertInteger, describe, isParameterError } from '../errors.js';
+import { fileError, usageError } from './command.js';
 
 /**
  * Refuse an unknown short option (`-x`, or a letter of a group such as `-qx`)
@@ -70,6 +71,19 @@ export function parseNumber(flag: string, raw: string | number, list?: string): 
   return Number(text);
 }
 
+/**
+ * An integer as typed, checked by the API's own check (`assertInteger`).
+ *
+ * @param flag - The flag, without dashes, for the message.
+ * @param raw - The text typed (or a default, already a number).
+ * @param min - The least value allowed.
+ * @param max - The greatest value allowed.
+ * @throws CliError "--levels: expected an integer from 1 to 16 but received "0"", echoing what was typed.
+ */
+export function parseInteger(flag: string, raw: string | number, min: number, max: number): number {
+  return checkWithApi({ [flag]: { flag, raw: String(raw) } }, () => assertInteger(flag, parseNumber(flag, raw), min, max));
+}
+
 /** ` in "35,18"` for an item of a list of several. */
 function inList(list: string | undefined): string {
   return list?.includes(',') ? ` in ${JSON.stringify(list)}` : '';
@@ -117,6 +131,20 @@ export function flagError(error: unknown, flags: Record<string, FlagValue>): unk
   if (!list) received = JSON.stringify(raw);
   else if (error.index !== undefined) received = `${JSON.stringify(parseList(flag, raw)[error.index])}${inList(raw)}`;
   return usageError(`--${flag}: expected ${error.expected} but received ${received}`);
+}
+
+/**
+ * Check that the codec asked for loads (sharp is optional), before any file is touched.
+ *
+ * @param codec - The `--codec` value, or undefined for the default (which always loads).
+ * @throws CliError (failure) "--codec sharp: the sharp codec is not available ...".
+ */
+export async function checkCodec(codec: CodecName | undefined): Promise<void> {
+  try {
+    await getCodec(codec);
+  } catch (error) {
+    throw fileError(`--codec ${codec}: ${errorText(error)}`);
+  }
 }
 
 /** yargs's own messages, in the words of the others (`--format: expected one of ...`); one line. */

@@ -12,15 +12,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import yargs from 'yargs';
-import { assertInteger, assertNever, assertOneOf, isParameterError } from '../errors.js';
-import { CodecName, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format, getCodec } from '../codecs/index.js';
+import { assertOneOf, isParameterError } from '../errors.js';
+import { CodecName, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format } from '../codecs/index.js';
 import { maxValue, type Image } from '../image.js';
+import { FORMAT_NAMES, holdsSixteenBits } from '../formats.js';
 import { encodeImage, loadImage, saveImage, type EncodedImage } from '../io.js';
 import { ALL_OUTPUTS, DEFAULT_LEVELS, MAX_LEVELS, Output, outputName, stackPair, type StackOptions } from '../stack.js';
 import { defaultThreads } from '../parallel/threads.js';
 import { DEFAULT_STRATEGY_OPTIONS, resolveStrategyOptions } from '../strategies/options.js';
 import { ExitCode, PROGRAM, fileError, usageError, type Command, type CommandContext, type TextSink } from './command.js';
-import { checkRepeated, checkShortOptions, checkWithApi, errorText, parseList, parseNumber, type FlagValue } from './flags.js';
+import { checkCodec, checkRepeated, checkShortOptions, checkWithApi, errorText, parseInteger, parseList, parseNumber, type FlagValue } from './flags.js';
 import { EXIT_STATUS, finishParser } from './parser.js';
 import { checkNoInputOverwritten, prepareOutputDir } from './output.js';
 
@@ -149,15 +150,11 @@ function checkFlags(args: Args): Plan {
   const back = checkPath('back', args.back);
   const front = checkPath('front', args.front);
   const output = checkPath('output', args.output);
+  const levels = parseInteger('levels', args.levels, 1, MAX_LEVELS);
+  const quality = args.quality === undefined ? DEFAULT_QUALITY : parseInteger('quality', args.quality, 1, 100);
+  const maxPixels = parseInteger('max-pixels', args['max-pixels'], 1, Number.MAX_SAFE_INTEGER);
+  const threads = args.threads === undefined ? defaultThreads() : parseInteger('threads', args.threads, 1, 64);
   const typed = (flag: string, raw: string, list = false): FlagValue => ({ flag, raw, list });
-  const levels = checkWithApi({ levels: typed('levels', args.levels) }, () => assertInteger('levels', parseNumber('levels', args.levels), 1, MAX_LEVELS));
-  const quality =
-    args.quality === undefined ? DEFAULT_QUALITY : checkWithApi({ quality: typed('quality', args.quality) }, () => assertInteger('quality', parseNumber('quality', args.quality!), 1, 100));
-  const maxPixels = checkWithApi({ maxPixels: typed('max-pixels', args['max-pixels']) }, () =>
-    assertInteger('maxPixels', parseNumber('max-pixels', args['max-pixels']), 1, Number.MAX_SAFE_INTEGER),
-  );
-  const threads =
-    args.threads === undefined ? defaultThreads() : checkWithApi({ threads: typed('threads', args.threads) }, () => assertInteger('threads', parseNumber('threads', args.threads!), 1, 64));
   const beta = parseNumber('beta', args.beta);
   const smoothKernel = parseNumber('smooth-kernel', args['smooth-kernel']);
   const medianSizes = parseList('median-sizes', args['median-sizes']).map((v) => parseNumber('median-sizes', v, args['median-sizes']));
@@ -195,16 +192,12 @@ async function run(plan: Plan, stderr: TextSink): Promise<void> {
   const started = performance.now();
   const say = plan.quiet ? () => {} : (line: string) => void stderr.write(`${line}\n`);
   const warn = (line: string) => void stderr.write(`warning: ${line}\n`);
-  const extension = fileExtension(plan.format);
-  const targets = plan.stack.outputs.map((o) => ({ name: outputName(o), path: join(plan.output, `${outputName(o)}.${extension}`) }));
+  // The seed's file names, with the format as their extension.
+  const targets = plan.stack.outputs.map((o) => ({ name: outputName(o), path: join(plan.output, `${outputName(o)}.${plan.format}`) }));
   plan.warnings.forEach(warn);
 
   // Every check before any image is read: the codec, the outputs, the folder.
-  try {
-    await getCodec(plan.codec);
-  } catch (error) {
-    throw fileError(`--codec ${plan.codec}: ${errorText(error)}`);
-  }
+  await checkCodec(plan.codec);
   await checkNoInputOverwritten([plan.back, plan.front], targets.map((t) => t.path));
   await prepareOutputDir(plan.output, `--output ${JSON.stringify(plan.output)}`);
 
@@ -212,7 +205,7 @@ async function run(plan: Plan, stderr: TextSink): Promise<void> {
   const [back, front] = await Promise.all([plan.back, plan.front].map((path) => loadImage(path, { codec: plan.codec, maxPixels: plan.maxPixels })));
   say(`reading ${plan.back}: ${describeImage(back)}`);
   say(`reading ${plan.front}: ${describeImage(front)}`);
-  if (maxValue(back) > 255 && EIGHT_BIT_ONLY.has(plan.format)) {
+  if (maxValue(back) > 255 && !holdsSixteenBits(plan.format)) {
     warn(`the inputs are 16-bit but ${FORMAT_NAMES[plan.format]} holds 8 bits: the outputs are written as 8-bit (--format png or tif keeps 16 bits)`);
   }
 
@@ -249,25 +242,8 @@ async function run(plan: Plan, stderr: TextSink): Promise<void> {
   say(`wrote ${targets.length} file${targets.length === 1 ? '' : 's'} to ${plan.output} in ${seconds} s`);
 }
 
-/** Formats that hold 8-bit samples only. */
-const EIGHT_BIT_ONLY = new Set<Format>([Format.JPG, Format.BMP]);
-const FORMAT_NAMES: Record<Format, string> = { jpg: 'JPEG', png: 'PNG', tif: 'TIFF', bmp: 'BMP' };
-
 function describeImage(image: Image): string {
   return `${image.width}x${image.height}, ${image.channels === 1 ? 'gray' : 'RGB'}, ${maxValue(image) === 255 ? 8 : 16}-bit`;
-}
-
-/** The extension of a format's files (the seed's names, new extension). */
-function fileExtension(format: Format): string {
-  switch (format) {
-    case Format.JPG:
-    case Format.PNG:
-    case Format.TIF:
-    case Format.BMP:
-      return format;
-    default:
-      return assertNever(format);
-  }
 }
 
 /**

@@ -10,28 +10,24 @@
  * errors become one line on stderr (exit 2 for a bad flag, 1 for a file
  * problem); nothing is written unless the whole run succeeds.
  */
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { randomBytes } from 'node:crypto';
 import yargs from 'yargs';
 import { parseTransforms, transformsToJSON, TransformsFileError, type TransformsFile } from '../align/transforms.js';
-import { CodecName, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format, getCodec, sniffSize } from '../codecs/index.js';
+import { CodecName, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format, sniffSize } from '../codecs/index.js';
 import { stack } from '../engine/node.js';
 import { DEFAULT_STACK_LEVELS, DEFAULT_STACK_METHOD, StackMethod, type StackProgress } from '../engine/options.js';
 import { FrameSizeError, type StackFramesResult, type StackReport } from '../engine/stack.js';
-import { assertInteger } from '../errors.js';
+import { writeAtomically } from '../atomic.js';
+import { EXTENSION_LIST, formatOfPath, holdsSixteenBits } from '../formats.js';
 import type { Image } from '../image.js';
 import { encodeImage, ImageFileError, loadImage, saveImage } from '../io.js';
 import { defaultThreads } from '../parallel/threads.js';
 import { ExitCode, PROGRAM, fileError, usageError, type Command, type CommandContext, type TextSink } from './command.js';
-import { checkRepeated, checkShortOptions, checkWithApi, errorText, parseNumber, type FlagValue } from './flags.js';
+import { checkCodec, checkRepeated, checkShortOptions, errorText, parseInteger } from './flags.js';
 import { EXIT_STATUS, finishParser } from './parser.js';
 import { checkNoInputOverwritten, prepareOutputDir } from './output.js';
-
-/** Image file extensions and their formats (the output's format comes from its extension). */
-const EXTENSIONS: Readonly<Record<string, Format>> = { '.jpg': Format.JPG, '.jpeg': Format.JPG, '.png': Format.PNG, '.tif': Format.TIF, '.tiff': Format.TIF, '.bmp': Format.BMP };
-const EXTENSION_LIST = Object.keys(EXTENSIONS).join(', ');
 
 /** Examples for the help: command, what it does. */
 const EXAMPLES: [string, string][] = [
@@ -143,14 +139,9 @@ export const stackCommand: Command = {
 
 function fileFormat(flag: string, path: string): Format {
   if (path.trim() === '') throw usageError(`--${flag}: expected a file name but received an empty string`);
-  const format = EXTENSIONS[extname(path).toLowerCase()];
-  if (!format) throw usageError(`--${flag}: expected a file name ending in ${EXTENSION_LIST} but received ${JSON.stringify(path)}`);
+  const format = formatOfPath(path);
+  if (format === undefined) throw usageError(`--${flag}: expected a file name ending in ${EXTENSION_LIST} but received ${JSON.stringify(path)}`);
   return format;
-}
-
-function integer(flag: string, parameter: string, raw: string, min: number, max: number): number {
-  const typed: FlagValue = { flag, raw };
-  return checkWithApi({ [parameter]: typed }, () => assertInteger(parameter, parseNumber(flag, raw), min, max));
 }
 
 /** Frames as given, or the images of one folder in name order. */
@@ -158,7 +149,7 @@ async function listFrames(frames: readonly string[]): Promise<string[]> {
   if (frames.length === 1) {
     const info = await stat(frames[0]).catch(() => undefined);
     if (!info?.isDirectory()) throw usageError(`expected two or more frames but received one (${JSON.stringify(frames[0])})`);
-    const names = (await readdir(frames[0])).filter((name) => !name.startsWith('.') && EXTENSIONS[extname(name).toLowerCase()] !== undefined).sort();
+    const names = (await readdir(frames[0])).filter((name) => !name.startsWith('.') && formatOfPath(name) !== undefined).sort();
     if (names.length === 0) throw fileError(`folder ${JSON.stringify(frames[0])} has no images (${EXTENSION_LIST})`);
     if (names.length === 1) throw fileError(`folder ${JSON.stringify(frames[0])} has one image only; two or more are needed`);
     return names.map((name) => join(frames[0], name));
@@ -195,17 +186,17 @@ async function checkFlags(args: Args): Promise<Plan> {
   const depthFormat = depthmap === undefined ? undefined : fileFormat('depthmap', depthmap);
   const saveTransforms = args['save-transforms'];
   if (saveTransforms !== undefined && saveTransforms.trim() === '') throw usageError('--save-transforms: expected a file name but received an empty string');
-  const levels = integer('levels', 'levels', args.levels, 1, 16);
-  const quality = args.quality === undefined ? DEFAULT_QUALITY : integer('quality', 'quality', args.quality, 1, 100);
-  const threads = args.threads === undefined ? defaultThreads() : integer('threads', 'threads', args.threads, 1, 64);
-  const maxPixels = integer('max-pixels', 'maxPixels', args['max-pixels'], 1, Number.MAX_SAFE_INTEGER);
+  const levels = parseInteger('levels', args.levels, 1, 16);
+  const quality = args.quality === undefined ? DEFAULT_QUALITY : parseInteger('quality', args.quality, 1, 100);
+  const threads = args.threads === undefined ? defaultThreads() : parseInteger('threads', args.threads, 1, 64);
+  const maxPixels = parseInteger('max-pixels', args['max-pixels'], 1, Number.MAX_SAFE_INTEGER);
   const warnings: string[] = [];
   if (args.quality !== undefined && format !== Format.JPG) warnings.push(`--quality applies to JPEG only; ignored for ${JSON.stringify(output)}`);
   const outputs = [output, depthmap, saveTransforms].filter((p): p is string => p !== undefined);
-  if (new Set(outputs).size !== outputs.length) throw usageError('--output, --depthmap and --save-transforms must name different files');
+  if (new Set(outputs.map((p) => resolve(p))).size !== outputs.length) throw usageError('--output, --depthmap and --save-transforms must name different files');
 
   const frames = await listFrames((args.frames ?? []).map(String));
-  let reference = args.reference === undefined ? undefined : integer('reference', 'reference', args.reference, 0, frames.length - 1);
+  let reference = args.reference === undefined ? undefined : parseInteger('reference', args.reference, 0, frames.length - 1);
   const loadPath = args['load-transforms'];
   let loaded: TransformsFile | undefined;
   if (loadPath !== undefined) {
@@ -218,11 +209,7 @@ async function checkFlags(args: Args): Promise<Plan> {
   }
   if (saveTransforms !== undefined && !args.align) throw usageError('--save-transforms: nothing to save with --no-align');
   const codec = args.codec as CodecName | undefined;
-  try {
-    await getCodec(codec);
-  } catch (error) {
-    throw fileError(`--codec ${codec}: ${errorText(error)}`);
-  }
+  await checkCodec(codec);
   await checkNoInputOverwritten([...frames, ...(loadPath === undefined ? [] : [loadPath])], outputs);
   for (const dir of new Set(outputs.map((p) => dirname(p)))) await prepareOutputDir(dir, `the folder of ${JSON.stringify(outputs.find((p) => dirname(p) === dir))}`);
   return {
@@ -280,7 +267,7 @@ async function run(plan: Plan, stdout: TextSink, stderr: TextSink): Promise<void
       colourMatch: plan.colourMatch,
       crop: plan.crop,
       depthMap: plan.depthFormat !== undefined,
-      sixteen: plan.depthFormat === Format.PNG || plan.depthFormat === Format.TIF ? 'auto' : false,
+      sixteen: plan.depthFormat !== undefined && holdsSixteenBits(plan.depthFormat) ? 'auto' : false,
       ...(plan.reference === undefined ? {} : { reference: plan.reference }),
       ...(plan.loaded ? { transforms: plan.loaded.frames.map(({ matrix, gain, offset, correlation }) => ({ matrix, gain, offset, correlation })) } : {}),
       load: (path) => loadImage(path, { ...codec, maxPixels: plan.maxPixels, onWarning: warn }),
@@ -292,7 +279,7 @@ async function run(plan: Plan, stdout: TextSink, stderr: TextSink): Promise<void
     throw error;
   }
   const { report } = result;
-  if (report.result.bits === 16 && (plan.format === Format.JPG || plan.format === Format.BMP)) {
+  if (report.result.bits === 16 && !holdsSixteenBits(plan.format)) {
     warn(`the frames are 16-bit but ${JSON.stringify(plan.output)} holds 8 bits: written as 8-bit (.png or .tif keeps 16 bits)`);
   }
 
@@ -326,16 +313,9 @@ async function run(plan: Plan, stdout: TextSink, stderr: TextSink): Promise<void
   if (plan.json) stdout.write(`${JSON.stringify(jsonReport(report, plan), null, 2)}\n`);
 }
 
-/** Write a text file whole or not at all (a temporary file renamed into place). */
+/** Write a text file whole or not at all, its temporary file removed on a signal. */
 async function writeText(path: string, text: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, text, { flag: 'wx' });
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    throw fileError(`writing ${JSON.stringify(path)}: ${errorText(error)}`);
-  }
+  await writeAtomically(path, text).catch((error: unknown) => Promise.reject(fileError(`writing ${JSON.stringify(path)}: ${errorText(error)}`)));
 }
 
 function jsonReport(report: StackReport, plan: Plan) {
