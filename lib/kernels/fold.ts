@@ -304,15 +304,12 @@ export function boxSumRunning(plane: Float32Array, width: number, height: number
   return out;
 }
 
-/** k x k box mean with BORDER_REFLECT_101; `plane` is overwritten with its row sums. */
-function boxMean(plane: Float32Array, width: number, height: number, k: number, out: Float32Array): Float32Array {
-  return boxSumRunning(plane, width, height, k, out, 1 / (k * k));
-}
-
 /**
  * The guided filter (He, Sun and Tang 2010) of `p` guided by `guide`, with
  * box means of radius `r` (BORDER_REFLECT_101) and regularisation `eps`:
  * `q = mean(a) * I + mean(b)`, `a = cov(I, p) / (var(I) + eps)`, `b = mean(p) - a mean(I)`.
+ * Full planes in and out; the work is {@link guidedFilterRows}'s, so the
+ * only scratch is {@link guidedFilterScratch} values (a few rows).
  *
  * @param guide - The guide I, one value per pixel (intensities in 0..1 for the usual eps).
  * @param p - The input, one value per pixel.
@@ -320,33 +317,156 @@ function boxMean(plane: Float32Array, width: number, height: number, k: number, 
  * @param height - Height.
  * @param r - Radius (window 2r+1).
  * @param eps - Regularisation.
- * @param scratch - Five planes of the same size, overwritten.
- * @param out - Where q goes (may be `p`).
+ * @param scratch - At least `guidedFilterScratch(width, r)` values, overwritten.
+ * @param out - Where q goes (may be `p`, not `guide`).
  * @returns `out`.
  */
-export function guidedFilter(guide: Float32Array, p: Float32Array, width: number, height: number, r: number, eps: number, scratch: readonly Float32Array[], out: Float32Array): Float32Array {
-  const k = 2 * r + 1;
-  const [t, meanI, meanP, corrIp, corrII] = scratch;
-  const n = guide.length;
-  t.set(guide);
-  boxMean(t, width, height, k, meanI);
-  t.set(p);
-  boxMean(t, width, height, k, meanP);
-  for (let i = 0; i < n; i++) t[i] = guide[i] * p[i];
-  boxMean(t, width, height, k, corrIp);
-  for (let i = 0; i < n; i++) t[i] = guide[i] * guide[i];
-  boxMean(t, width, height, k, corrII);
-  // a into corrIp, b into meanP.
-  for (let i = 0; i < n; i++) {
-    const mi = meanI[i];
-    const a = (corrIp[i] - mi * meanP[i]) / (corrII[i] - mi * mi + eps);
-    corrIp[i] = a;
-    meanP[i] -= a * mi;
-  }
-  boxMean(corrIp, width, height, k, meanI); // mean(a)
-  boxMean(meanP, width, height, k, corrII); // mean(b)
-  for (let i = 0; i < n; i++) out[i] = meanI[i] * guide[i] + corrII[i];
+export function guidedFilter(guide: Float32Array, p: Float32Array, width: number, height: number, r: number, eps: number, scratch: Float32Array, out: Float32Array): Float32Array {
+  guidedFilterRows(width, height, r, eps, scratch, {
+    guide: (y, row) => row.set(guide.subarray(y * width, (y + 1) * width)),
+    input: (y, row) => row.set(p.subarray(y * width, (y + 1) * width)),
+    emit: (y, q) => out.set(q, y * width),
+  });
   return out;
+}
+
+/** Where {@link guidedFilterRows} reads its rows and hands over the filtered ones. */
+export interface GuidedFilterRowSource {
+  /** Write row `y` of the guide into `row` (`width` values). Called once per row, in order. */
+  guide(y: number, row: Float32Array): void;
+  /** Write row `y` of the input p into `row`. Called once per row, in order, right after `guide(y)`. */
+  input(y: number, row: Float32Array): void;
+  /**
+   * Row `y` of the result q, rows in order; `q` and `guide` (that row of the
+   * guide) are scratch, valid until the callback returns (`q` may be changed).
+   * By then rows up to `y + 2r` (at most) have been read, row `y` among them,
+   * so that the caller may overwrite the input's row `y`.
+   */
+  emit(y: number, q: Float32Array, guide: Float32Array): void;
+}
+
+/**
+ * Scratch values {@link guidedFilterRows} needs, a
+ * few rows (the box sums' columns run over rings of 2r+2 rows): `(14 r + 17) * width + 2 r + 1`.
+ *
+ * @param width - Width.
+ * @param r - Radius.
+ * @returns How many float32 values.
+ */
+export function guidedFilterScratch(width: number, r: number): number {
+  return (7 * (2 * r + 2) + 3) * width + 2 * r + 1;
+}
+
+/**
+ * The guided filter streamed over rows: the same sums in the same order as
+ * box means over full planes ({@link boxSumRunning}'s running column sums,
+ * in float64, over float32 row sums; float32 means, `a` and `b`), so the
+ * same float32 results bit for bit, with a few rows of scratch instead of
+ * five planes. Reads the guide and input rows once each, in order, and
+ * emits the rows of q in order, about 2r rows behind.
+ *
+ * @param width - Width.
+ * @param height - Height.
+ * @param r - Radius (window 2r+1).
+ * @param eps - Regularisation.
+ * @param scratch - At least {@link guidedFilterScratch}`(width, r)` values, overwritten.
+ * @param rows - Where the rows come from and go to.
+ */
+export function guidedFilterRows(width: number, height: number, r: number, eps: number, scratch: Float32Array, rows: GuidedFilterRowSource): void {
+  const k = 2 * r + 1;
+  const R = 2 * r + 2; // rows in each ring: every window (2r+1 rows) plus the row leaving it
+  const scale = 1 / (k * k);
+  const plane = R * width;
+  let at = 0;
+  const take = (n: number) => scratch.subarray(at, (at += n));
+  // Rings, indexed by row % R: the guide; row sums of I, p, I p, I I; row sums of a and b.
+  const G = take(plane), sI = take(plane), sP = take(plane), sIp = take(plane), sII = take(plane), sA = take(plane), sB = take(plane);
+  const t = take(width), u = take(width), padded = take(width + k);
+  const accI = new Float64Array(width), accP = new Float64Array(width), accIp = new Float64Array(width), accII = new Float64Array(width);
+  const accA = new Float64Array(width), accB = new Float64Array(width);
+
+  let read = 0; // next input row to read
+  const input = (i: number): number => {
+    for (; read <= i; read++) {
+      const o = (read % R) * width;
+      const g = G.subarray(o, o + width);
+      rows.guide(read, g);
+      rows.input(read, t);
+      rowSum(g, 0, sI, o, width, k, padded);
+      rowSum(t, 0, sP, o, width, k, padded);
+      for (let x = 0; x < width; x++) u[x] = g[x] * t[x];
+      rowSum(u, 0, sIp, o, width, k, padded);
+      for (let x = 0; x < width; x++) u[x] = g[x] * g[x];
+      rowSum(u, 0, sII, o, width, k, padded);
+    }
+    return (i % R) * width;
+  };
+
+  let made = 0; // next row of a and b to make
+  const ab = (j: number): number => {
+    for (; made <= j; made++) {
+      const y = made;
+      if (y === 0) {
+        for (let dy = -r; dy <= r; dy++) {
+          const o = input(reflect101(dy, height));
+          for (let x = 0; x < width; x++) accI[x] += sI[o + x];
+          for (let x = 0; x < width; x++) accP[x] += sP[o + x];
+          for (let x = 0; x < width; x++) accIp[x] += sIp[o + x];
+          for (let x = 0; x < width; x++) accII[x] += sII[o + x];
+        }
+      } else {
+        const add = input(reflect101(y + r, height));
+        const sub = input(reflect101(y - 1 - r, height));
+        for (let x = 0; x < width; x++) accI[x] += sI[add + x] - sI[sub + x];
+        for (let x = 0; x < width; x++) accP[x] += sP[add + x] - sP[sub + x];
+        for (let x = 0; x < width; x++) accIp[x] += sIp[add + x] - sIp[sub + x];
+        for (let x = 0; x < width; x++) accII[x] += sII[add + x] - sII[sub + x];
+      }
+      // The means as float32, as box means into planes would hold them; a into t, b into u.
+      for (let x = 0; x < width; x++) {
+        const mi = Math.fround(accI[x] * scale);
+        const a = (Math.fround(accIp[x] * scale) - mi * Math.fround(accP[x] * scale)) / (Math.fround(accII[x] * scale) - mi * mi + eps);
+        t[x] = a;
+        u[x] = Math.fround(accP[x] * scale) - a * mi;
+      }
+      const o = (y % R) * width;
+      rowSum(t, 0, sA, o, width, k, padded);
+      rowSum(u, 0, sB, o, width, k, padded);
+    }
+    return (j % R) * width;
+  };
+
+  for (let y = 0; y < height; y++) {
+    if (y === 0) {
+      for (let dy = -r; dy <= r; dy++) {
+        const o = ab(reflect101(dy, height));
+        for (let x = 0; x < width; x++) accA[x] += sA[o + x];
+        for (let x = 0; x < width; x++) accB[x] += sB[o + x];
+      }
+    } else {
+      const add = ab(reflect101(y + r, height));
+      const sub = ab(reflect101(y - 1 - r, height));
+      for (let x = 0; x < width; x++) accA[x] += sA[add + x] - sA[sub + x];
+      for (let x = 0; x < width; x++) accB[x] += sB[add + x] - sB[sub + x];
+    }
+    const o = input(y);
+    const g = G.subarray(o, o + width);
+    for (let x = 0; x < width; x++) t[x] = Math.fround(accA[x] * scale) * g[x] + Math.fround(accB[x] * scale);
+    rows.emit(y, t, g);
+  }
+}
+
+/** The k-sum (BORDER_REFLECT_101) of each value of the row at `so` in `src`, into the row at `dst`'s `o`; the arithmetic of `boxSumRows`. */
+function rowSum(src: Float32Array, so: number, dst: Float32Array, o: number, width: number, k: number, padded: Float32Array): void {
+  const r = k >> 1;
+  for (let x = -r; x < width + r; x++) padded[x + r] = src[so + reflect101(x, width)];
+  let acc = 0;
+  for (let i = 0; i < k - 1; i++) acc += padded[i];
+  for (let x = 0; x < width; x++) {
+    acc += padded[x + k - 1];
+    dst[o + x] = acc;
+    acc -= padded[x];
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { boxSum } from '../../lib/kernels/activity.js';
-import { argmaxAdd, blendByAlpha, boxSumRunning, guidedFilter, indexToDepth, jumpMask, majorityByColumns, majorityByPixels, softmaxAdd } from '../../lib/kernels/fold.js';
+import { argmaxAdd, blendByAlpha, boxSumRunning, guidedFilter, guidedFilterRows, guidedFilterScratch, indexToDepth, jumpMask, majorityByColumns, majorityByPixels, softmaxAdd } from '../../lib/kernels/fold.js';
 import { maxAbsDiff, rng } from '../helpers/random.js';
 
 const clamp = (v: number, n: number) => (v < 0 ? 0 : v >= n ? n - 1 : v);
@@ -60,9 +60,81 @@ test('the guided filter equals its definition with plain box means', () => {
   const b = mP.map((v, i) => v - a[i] * mI[i]);
   const ma = mean((i) => a[i]), mb = mean((i) => b[i]);
   const expected = I.map((v, i) => ma[i] * v + mb[i]);
-  const scratch = [0, 1, 2, 3, 4].map(() => new Float32Array(w * h));
-  const actual = guidedFilter(I, p.slice(), w, h, r, eps, scratch, new Float32Array(w * h));
+  const actual = guidedFilter(I, p.slice(), w, h, r, eps, new Float32Array(guidedFilterScratch(w, r)), new Float32Array(w * h));
   assert.ok(maxAbsDiff(actual, expected) < 1e-5, `max diff ${maxAbsDiff(actual, expected)}`);
+});
+
+/**
+ * The guided filter over full planes, as the kernel was before it streamed rows
+ * (1.x): five float32 planes, box means by boxSumRunning (float64 running sums
+ * down the columns of float32 row sums).
+ */
+function planeGuidedFilter(guide: Float32Array, p: Float32Array, width: number, height: number, r: number, eps: number): Float32Array {
+  const k = 2 * r + 1, n = guide.length;
+  const [t, meanI, meanP, corrIp, corrII] = [0, 1, 2, 3, 4].map(() => new Float32Array(n));
+  const boxMean = (plane: Float32Array, out: Float32Array) => boxSumRunning(plane, width, height, k, out, 1 / (k * k));
+  t.set(guide);
+  boxMean(t, meanI);
+  t.set(p);
+  boxMean(t, meanP);
+  for (let i = 0; i < n; i++) t[i] = guide[i] * p[i];
+  boxMean(t, corrIp);
+  for (let i = 0; i < n; i++) t[i] = guide[i] * guide[i];
+  boxMean(t, corrII);
+  for (let i = 0; i < n; i++) {
+    const mi = meanI[i];
+    const a = (corrIp[i] - mi * meanP[i]) / (corrII[i] - mi * mi + eps);
+    corrIp[i] = a;
+    meanP[i] -= a * mi;
+  }
+  boxMean(corrIp, meanI);
+  boxMean(meanP, corrII);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = meanI[i] * guide[i] + corrII[i];
+  return out;
+}
+
+test('the guided filter streamed over rows equals it over full planes, bit for bit', () => {
+  const next = rng(6);
+  // Heights below, at and above the rings (2r+2 rows), one row, one column, windows wider than the image.
+  const sizes: [number, number, number][] = [[20, 15, 2], [7, 1, 2], [1, 9, 1], [5, 4, 3], [13, 6, 2], [9, 7, 0], [31, 40, 5], [16, 11, 4], [3, 50, 2], [64, 48, 2]];
+  for (const [w, h, r] of sizes) for (const eps of [0.01, 0.5]) {
+    const I = Float32Array.from({ length: w * h }, () => next());
+    // A weight map as dmap gives it (0/1 blobs) and noise.
+    const p = Float32Array.from({ length: w * h }, (_, i) => ((i % w) + next() * 4 < w / 2 ? 1 : next() < 0.1 ? next() : 0));
+    const expected = planeGuidedFilter(I, p, w, h, r, eps);
+    // In place (out = p) with scratch of the announced size, left-over values in it.
+    const q = p.slice();
+    const scratch = Float32Array.from({ length: guidedFilterScratch(w, r) }, () => next() * 1e6);
+    const actual = guidedFilter(I, q, w, h, r, eps, scratch, q);
+    const differ = actual.findIndex((v, i) => !Object.is(v, expected[i]));
+    assert.is(differ, -1, `${w}x${h} r=${r} eps=${eps}: first difference at ${differ}`);
+  }
+});
+
+test('guidedFilterRows reads each row once, in order, and emits rows in order at most 2r rows behind', () => {
+  const w = 6, h = 23, r = 3;
+  const I = Float32Array.from({ length: w * h }, (_, i) => (i * 37 % 11) / 11);
+  const p = Float32Array.from({ length: w * h }, (_, i) => (i % 5 < 2 ? 1 : 0));
+  const events: string[] = [];
+  let read = -1;
+  const out = new Float32Array(w * h);
+  guidedFilterRows(w, h, r, 0.01, new Float32Array(guidedFilterScratch(w, r)), {
+    guide: (y, row) => { events.push(`g${y}`); row.set(I.subarray(y * w, (y + 1) * w)); },
+    input: (y, row) => { events.push(`p${y}`); read = y; row.set(p.subarray(y * w, (y + 1) * w)); },
+    emit: (y, q, g) => {
+      events.push(`q${y}`);
+      assert.ok(read >= y && read <= y + 2 * r, `row ${y} emitted with rows read up to ${read}`);
+      assert.equal(Array.from(g), Array.from(I.subarray(y * w, (y + 1) * w)));
+      out.set(q, y * w);
+    },
+  });
+  const order = (c: string) => events.filter((e) => e[0] === c).map((e) => Number(e.slice(1)));
+  const rows = Array.from({ length: h }, (_, y) => y);
+  assert.equal(order('g'), rows);
+  assert.equal(order('p'), rows);
+  assert.equal(order('q'), rows);
+  assert.equal(Array.from(out), Array.from(planeGuidedFilter(I, p, w, h, r, 0.01)));
 });
 
 test('the streamed softmax is the clipped softmax: exactly for two frames, and when no clip moves', () => {

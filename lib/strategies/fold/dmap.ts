@@ -5,7 +5,7 @@
  * blended by guided-filter weights (`dmap`) or copied (`select`).
  */
 import { assertNumber, assertOdd } from '../../errors.js';
-import { copyWhere, divideBy, floatToSamples, grayPlane, guidedFilter, weightedAdd } from '../../kernels/fold.js';
+import { copyWhere, divideBy, floatToSamples, grayPlane, guidedFilterRows, guidedFilterScratch, weightedAdd } from '../../kernels/fold.js';
 import { framesNamed, sharpestFrame, type SharpestState } from './decision.js';
 import type { FocusMeasure, FoldInfo, FoldResult, FoldRun, FoldStrategy } from './fold.js';
 import { smlFocusMeasure } from './measures.js';
@@ -115,19 +115,30 @@ export function dmapFold(options: DmapFoldOptions = {}): FoldStrategy {
         const sum = buffers.float32(n).fill(0);
         return {
           async add(frame, index, _pass, coverage) {
-            const guide = grayPlane(frame, 1 / 255, buffers.float32(n));
-            const w = buffers.float32(n);
-            for (let p = 0; p < n; p++) w[p] = map[p] === index ? 1 : 0;
-            const scratch = [0, 1, 2, 3, 4].map(() => buffers.float32(n));
-            guidedFilter(guide, w, info.width, info.height, Math.round(radius), eps, scratch, w);
-            for (let p = 0; p < n; p++) {
-              const q = w[p] > 0 ? w[p] : 0;
-              // Uncovered: no weight, unless the (majority-filtered) map chose this frame there, where a
-              // tiny one keeps the sum from being 0 (the warp's replicated edge then fills in).
-              w[p] = coverage && coverage[p] === 0 ? (map[p] === index ? UNCOVERED_FLOOR : 0) : map[p] === index ? q + CHOSEN_FLOOR : q;
-            }
-            weightedAdd(acc, sum, frame.data, w, channels);
-            buffers.free(guide, w, ...scratch);
+            // Row by row, so that a frame needs a few rows of scratch besides the state, not full planes:
+            // the guide (the frame's gray), the weight (1 where chosen), the guided filter, the fold.
+            const { width, height } = info;
+            const data = frame.data;
+            const r = Math.round(radius);
+            const scratch = buffers.float32(guidedFilterScratch(width, r));
+            guidedFilterRows(width, height, r, eps, scratch, {
+              guide: (y, row) => grayPlane({ width, height: 1, channels, data: data.subarray(y * width * channels, (y + 1) * width * channels) }, 1 / 255, row),
+              input: (y, row) => {
+                for (let x = 0, o = y * width; x < width; x++) row[x] = map[o + x] === index ? 1 : 0;
+              },
+              emit: (y, w) => {
+                for (let x = 0, o = y * width; x < width; x++) {
+                  const p = o + x;
+                  const q = w[x] > 0 ? w[x] : 0;
+                  // Uncovered: no weight, unless the (majority-filtered) map chose this frame there, where a
+                  // tiny one keeps the sum from being 0 (the warp's replicated edge then fills in).
+                  w[x] = coverage && coverage[p] === 0 ? (map[p] === index ? UNCOVERED_FLOOR : 0) : map[p] === index ? q + CHOSEN_FLOOR : q;
+                }
+                const o = y * width;
+                weightedAdd(acc.subarray(o * channels, (o + width) * channels), sum.subarray(o, o + width), data.subarray(o * channels, (o + width) * channels), w, channels);
+              },
+            });
+            buffers.free(scratch);
           },
           async finish(sixteen) {
             divideBy(acc, sum, channels);
