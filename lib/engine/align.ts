@@ -18,7 +18,7 @@ import { applyGainOffset, fitGainOffset } from '../align/gain.js';
 import { identityTransform } from '../align/transforms.js';
 import { alignThumbnail, type Thumbnail } from '../align/thumbnail.js';
 import { loadOpenCV } from '../cv/runtime.js';
-import type { FloatImage } from '../image.js';
+import type { FloatImage, Image } from '../image.js';
 import { COVERAGE_EPSILON } from '../kernels/warp.js';
 import type { AlignContext, AlignFunction, AlignResult, CropRect, Transform } from './options.js';
 
@@ -70,23 +70,31 @@ const perChannel = (values: readonly number[], channels: number) => Array.from({
  * @param options - See {@link DefaultAlignerOptions}.
  * @returns An {@link AlignFunction} for one run.
  */
-export function defaultAligner(options: DefaultAlignerOptions = {}): AlignFunction {
+export function defaultAligner(options: DefaultAlignerOptions = {}): SamplesAligner {
   const { colourMatch = true, name = (i: number) => `frame ${i}`, onWarning, estimate = {} } = options;
   let reference: Thumbnail | undefined;
   let referenceSmall: FloatImage | undefined;
   /** The last frame estimated: its index, thumbnail, and step from its neighbour. */
   let last: { index: number; thumbnail: Thumbnail; step: Affine } | undefined;
 
-  return async (image: FloatImage, index: number, context: AlignContext): Promise<AlignResult> => {
+  /** The frame as float32 (0..255): itself, or its 8-bit samples converted into the run's buffers. */
+  const asFloat = async (image: FloatImage | Image, context: AlignContext): Promise<FloatImage> => {
+    if (image.data instanceof Float32Array) return image as FloatImage;
+    const { exec } = context;
+    return exec.toFloat(image as Image, exec.pool.float32(image.data.length));
+  };
+
+  const align = async (image: FloatImage | Image, index: number, context: AlignContext): Promise<AlignResult> => {
     const { channels } = image;
-    if (context.transform) return warp(image, context.transform, context);
+    if (context.transform) return warp(image, context.transform, context, asFloat);
     if (index === context.reference) {
-      reference = alignThumbnail(image, ALIGN_THUMBNAIL_SIZE);
-      referenceSmall = colourMatch ? reduce(image, undefined)[0] : undefined;
+      const float = await asFloat(image, context);
+      reference = alignThumbnail(float, ALIGN_THUMBNAIL_SIZE);
+      referenceSmall = colourMatch ? reduce(float, undefined)[0] : undefined;
       last = undefined;
-      return { image, transform: identityTransform(channels) };
+      return { image: float, transform: identityTransform(channels) };
     }
-    if (Math.min(image.width, image.height) < MIN_ALIGN_SIZE) return { image, transform: identityTransform(channels) };
+    if (Math.min(image.width, image.height) < MIN_ALIGN_SIZE) return { image: await asFloat(image, context), transform: identityTransform(channels) };
     if (!reference) throw new Error(`the reference frame ${context.reference} must be aligned before frame ${index}`);
     const towards = index > context.reference ? index - 1 : index + 1;
     const neighbourThumb = towards === context.reference ? reference : last?.index === towards ? last.thumbnail : undefined;
@@ -100,7 +108,7 @@ export function defaultAligner(options: DefaultAlignerOptions = {}): AlignFuncti
     last = { index, thumbnail, step: found.matrix };
     const matrix = composeAffine(found.matrix, neighbourMatrix);
     const ones = perChannel([1], channels), zeros = perChannel([0], channels);
-    const warped = await warp(image, { matrix, gain: ones, offset: zeros, correlation: found.correlation }, context);
+    const warped = await warp(image, { matrix, gain: ones, offset: zeros, correlation: found.correlation }, context, asFloat);
     if (!colourMatch || !referenceSmall) return warped;
     const [small, coverage] = reduce(warped.image, warped.coverage);
     const { gain, offset } = fitGainOffset(referenceSmall, small, coverage ? { coverage } : {});
@@ -108,15 +116,43 @@ export function defaultAligner(options: DefaultAlignerOptions = {}): AlignFuncti
     applyGainOffset(warped.image, gain, offset);
     return { ...warped, transform };
   };
+  return Object.assign((image: FloatImage, index: number, context: AlignContext) => align(image, index, context), { samples: align });
+}
+
+/**
+ * An {@link AlignFunction} that can also take a frame's 8-bit samples (in
+ * the run's buffers) instead of a float copy, and warp straight from them:
+ * the default aligner is one, so that a frame to be warped is never held as
+ * float32 twice. The results are the same as from the float copy.
+ */
+export interface SamplesAligner extends AlignFunction {
+  /** Align a frame given as 8-bit samples of the run's channel count; returns float32, as the function itself. */
+  samples(image: Image, index: number, context: AlignContext): Promise<AlignResult>;
+}
+
+/**
+ * Whether an align function can take 8-bit samples ({@link SamplesAligner}).
+ *
+ * @param align - An align function.
+ * @returns Whether it has `samples`.
+ */
+export function isSamplesAligner(align: AlignFunction): align is SamplesAligner {
+  return typeof (align as Partial<SamplesAligner>).samples === 'function';
 }
 
 /** Warp a frame with a transform (nothing to do for the identity matrix but the gain and offset). */
-async function warp(image: FloatImage, transform: Transform, context: AlignContext): Promise<AlignResult & { transform: Transform }> {
+async function warp(
+  image: FloatImage | Image,
+  transform: Transform,
+  context: AlignContext,
+  asFloat: (image: FloatImage | Image, context: AlignContext) => Promise<FloatImage>,
+): Promise<AlignResult & { transform: Transform }> {
   const { exec } = context;
   const { width, height, channels } = image;
   if (isIdentityAffine(transform.matrix)) {
-    applyGainOffset(image, transform.gain, transform.offset);
-    return { image, transform };
+    const float = await asFloat(image, context);
+    applyGainOffset(float, transform.gain, transform.offset);
+    return { image: float, transform };
   }
   const out: FloatImage = { width, height, channels, data: exec.pool.float32(width * height * channels) };
   const coverage = exec.pool.uint8(width * height);

@@ -9,7 +9,8 @@ import type { Executor } from '../parallel/executor.js';
 import type { RunBuffers } from '../strategies/fold/fold.js';
 import { isIdentityAffine } from '../align/affine.js';
 import { applyGainOffset } from '../align/gain.js';
-import { identityTransform, type AlignFunction, type CropRect, type Transform } from './options.js';
+import { isSamplesAligner } from './align.js';
+import { identityTransform, type AlignFunction, type AlignResult, type CropRect, type Transform } from './options.js';
 
 /** What {@link prepareFrame} needs of the run. */
 export interface PrepareContext {
@@ -57,27 +58,40 @@ export interface PreparedFrame {
  */
 export async function prepareFrame(image: Image, index: number, ctx: PrepareContext): Promise<PreparedFrame> {
   const { exec, buffers, channels } = ctx;
-  let float = await toRunFloat(image, channels, exec, buffers);
+  let float: FloatImage;
   let coverage: Uint8Array | undefined;
   let transform = ctx.transform ?? identityTransform(channels);
   if (ctx.align) {
-    const result = await ctx.align(float, index, {
+    const context = {
       reference: ctx.reference,
       frames: ctx.frames,
       pass: ctx.pass,
       exec,
       ...(ctx.transform ? { transform: ctx.transform } : {}),
       ...(ctx.neighbour ? { neighbour: ctx.neighbour } : {}),
-    });
-    if (result.image.data !== float.data) {
-      buffers.free(float.data);
-      buffers.adopt(result.image.data);
+    };
+    let result: AlignResult;
+    if (isSamplesAligner(ctx.align) && image.data instanceof Uint8Array && image.channels === channels) {
+      // 8-bit samples straight to the warp: no float copy of a frame that is to be warped (a copy in the run's buffers, so that the warp runs on the threads).
+      const samples = buffers.uint8(image.data.length);
+      samples.set(image.data);
+      try {
+        result = await ctx.align.samples({ width: image.width, height: image.height, channels: image.channels, data: samples }, index, context);
+      } finally {
+        buffers.free(samples);
+      }
+    } else {
+      const input = await toRunFloat(image, channels, exec, buffers);
+      result = await ctx.align(input, index, context);
+      if (result.image.data !== input.data) buffers.free(input.data);
     }
     float = result.image;
     coverage = result.coverage;
-    if (coverage) buffers.adopt(coverage);
     transform = result.transform ?? identityTransform(channels);
-  } else if (ctx.transform) applyGivenTransform(float, ctx.transform, index);
+  } else {
+    float = await toRunFloat(image, channels, exec, buffers);
+    if (ctx.transform) applyGivenTransform(float, ctx.transform, index);
+  }
   if (ctx.crop) [float, coverage] = cropFrame(float, coverage, ctx.crop, buffers, index);
   return { image: float, ...(coverage ? { coverage } : {}), transform };
 }

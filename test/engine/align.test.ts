@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cornerDistance, invertAffine, parseTransforms, transformsToJSON, type Affine } from '../../lib/align/index.js';
-import { commonArea } from '../../lib/engine/align.js';
+import { commonArea, defaultAligner, isSamplesAligner } from '../../lib/engine/align.js';
 import { alignFrames, stackFrames } from '../../lib/engine/stack.js';
 import type { Transform } from '../../lib/engine/options.js';
 import type { Image } from '../../lib/image.js';
@@ -164,6 +164,18 @@ test('alignFrames finds the transforms that stackFrames uses, without fusing', a
   assert.equal([alone.reference, alone.width, alone.height], [REF, W, H]);
   assert.equal(alone.transforms, aligned.transforms);
   for (let i = 0; i < N; i++) assert.ok(cornerDistance(alone.transforms[i].matrix, TRUE[i], W, H) < 0.3, `frame ${i}`);
+});
+
+test('8-bit frames are warped straight from their samples, with the same result as from a float copy', async () => {
+  const aligner = defaultAligner();
+  assert.ok(isSamplesAligner(aligner));
+  // The same aligner without its samples entry: every frame goes through a float copy first.
+  const floatOnly = defaultAligner();
+  const viaFloat = await stackFrames(frames, { method: 'dmap', depthMap: true, align: (image, index, context) => floatOnly(image, index, context) });
+  const viaSamples = await stackFrames(frames, { method: 'dmap', depthMap: true, align: aligner });
+  assert.equal(viaSamples.transforms, viaFloat.transforms);
+  assert.ok(viaSamples.image.data.every((v, i) => v === viaFloat.image.data[i]), 'the same image');
+  assert.ok(viaSamples.depth!.data.every((v, i) => v === viaFloat.depth!.data[i]), 'the same depth map');
 });
 
 test('colourMatch: false leaves the drifted frame as it is', async () => {
