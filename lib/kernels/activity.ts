@@ -101,7 +101,7 @@ export function activityRows(src: FloatImage, channels: ChannelSelection, stenci
         out[p] = acc;
       }
     }
-    if (k > 1) boxRow(out, y * w, w, k, padded);
+    if (k > 1) boxRow(out, y * w, out, y * w, w, k, padded);
   }
   return out;
 }
@@ -118,15 +118,27 @@ function secondDifference3(s: Float32Array, w: number, y: number, left: Int32Arr
   }
 }
 
-/** Sum each value of the row at `o` over the k values around it (BORDER_REFLECT_101), in place. */
-function boxRow(plane: Float32Array, o: number, width: number, k: number, padded: Float32Array): void {
+/**
+ * Sum each value of the row at `so` of `src` over the k values around it
+ * (BORDER_REFLECT_101), into the row at `o` of `dst` (which may be the same
+ * row: the row is copied into `padded` first).
+ *
+ * @param src - Where the row is.
+ * @param so - Its offset.
+ * @param dst - Where the sums go.
+ * @param o - Their offset.
+ * @param width - Row length.
+ * @param k - Odd window size.
+ * @param padded - Scratch of at least `width + k - 1` values.
+ */
+export function boxRow(src: Float32Array, so: number, dst: Float32Array, o: number, width: number, k: number, padded: Float32Array): void {
   const r = k >> 1;
-  for (let x = -r; x < width + r; x++) padded[x + r] = plane[o + reflect101(x, width)];
+  for (let x = -r; x < width + r; x++) padded[x + r] = src[so + reflect101(x, width)];
   let acc = 0;
   for (let i = 0; i < k - 1; i++) acc += padded[i];
   for (let x = 0; x < width; x++) {
     acc += padded[x + k - 1];
-    plane[o + x] = acc;
+    dst[o + x] = acc;
     acc -= padded[x];
   }
 }
@@ -161,7 +173,7 @@ export function boxSum(plane: Float32Array, width: number, height: number, k: nu
  */
 export function boxSumRows(plane: Float32Array, width: number, height: number, k: number, y0 = 0, y1 = height): void {
   const padded = new Float32Array(width + k);
-  for (let y = y0; y < y1; y++) boxRow(plane, y * width, width, k, padded);
+  for (let y = y0; y < y1; y++) boxRow(plane, y * width, plane, y * width, width, k, padded);
 }
 
 /**

@@ -6,7 +6,7 @@
  * them with straightforward implementations.
  */
 import type { FloatImage } from '../image.js';
-import { boxSumRows } from './activity.js';
+import { boxRow, boxSumRows } from './activity.js';
 import { reflect101, replicate } from './border.js';
 import { pyrUpRows } from './pyramid.js';
 
@@ -392,12 +392,12 @@ export function guidedFilterRows(width: number, height: number, r: number, eps: 
       const g = G.subarray(o, o + width);
       rows.guide(read, g);
       rows.input(read, t);
-      rowSum(g, 0, sI, o, width, k, padded);
-      rowSum(t, 0, sP, o, width, k, padded);
+      boxRow(g, 0, sI, o, width, k, padded);
+      boxRow(t, 0, sP, o, width, k, padded);
       for (let x = 0; x < width; x++) u[x] = g[x] * t[x];
-      rowSum(u, 0, sIp, o, width, k, padded);
+      boxRow(u, 0, sIp, o, width, k, padded);
       for (let x = 0; x < width; x++) u[x] = g[x] * g[x];
-      rowSum(u, 0, sII, o, width, k, padded);
+      boxRow(u, 0, sII, o, width, k, padded);
     }
     return (i % R) * width;
   };
@@ -430,8 +430,8 @@ export function guidedFilterRows(width: number, height: number, r: number, eps: 
         u[x] = Math.fround(accP[x] * scale) - a * mi;
       }
       const o = (y % R) * width;
-      rowSum(t, 0, sA, o, width, k, padded);
-      rowSum(u, 0, sB, o, width, k, padded);
+      boxRow(t, 0, sA, o, width, k, padded);
+      boxRow(u, 0, sB, o, width, k, padded);
     }
     return (j % R) * width;
   };
@@ -456,18 +456,6 @@ export function guidedFilterRows(width: number, height: number, r: number, eps: 
   }
 }
 
-/** The k-sum (BORDER_REFLECT_101) of each value of the row at `so` in `src`, into the row at `dst`'s `o`; the arithmetic of `boxSumRows`. */
-function rowSum(src: Float32Array, so: number, dst: Float32Array, o: number, width: number, k: number, padded: Float32Array): void {
-  const r = k >> 1;
-  for (let x = -r; x < width + r; x++) padded[x + r] = src[so + reflect101(x, width)];
-  let acc = 0;
-  for (let i = 0; i < k - 1; i++) acc += padded[i];
-  for (let x = 0; x < width; x++) {
-    acc += padded[x + k - 1];
-    dst[o + x] = acc;
-    acc -= padded[x];
-  }
-}
 
 /**
  * `acc += w * frame`, `sum += w` per pixel (the weighted-average fold).
