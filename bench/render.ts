@@ -13,9 +13,10 @@
  * of the depth discontinuities, where fusion leaves halos; when there are
  * any), oracle.png (each pixel from the frame of its true depth) and
  * scene.json (the parameters, the kind and the oracle's figures). Scenes
- * are "no occlusion" (terraces, blobs, steps-gather: the gather model, where
- * the oracle is exact) or "occlusion" (ramp, steps, occlusion, custom: the
- * scatter model). It prints, for each
+ * are "smooth" (slope, hills: a continuous surface with a depth of field of
+ * one frame), "stepped" (terraces, blobs, steps-gather: the gather model on
+ * whole-frame depths; in both the oracle is exact) or "occlusion" (ramp,
+ * steps, occlusion, custom: the scatter model). It prints, for each
  * scene, the figures of the oracle (the best any per-pixel selection can do)
  * and of the best single frame against the truth, over the image less a
  * --border, and within the band.

@@ -1,22 +1,28 @@
 /**
  * Ground-truth focus stacks in memory: every scene rendered from the photos,
- * with its kind (`no-occlusion`: the gather model, where each pixel's true
- * value is exactly in the frame of its depth; `occlusion`: the scatter
- * model, where out-of-focus layers spread over their neighbours), frames,
+ * with its kind (`smooth`: a continuous surface with a depth of field of one
+ * frame, so every pixel is sharp in the frame nearest its depth, the stack
+ * a photographer shoots; `stepped`: the gather model on depths of whole
+ * frames with steps between them, each pixel exact in the frame of its
+ * depth but a seam of blur beside every step in the others; `occlusion`:
+ * the scatter model, where out-of-focus layers spread over their
+ * neighbours), frames,
  * truth, depth map and the band around its depth jumps. For bench scripts
  * that stack and evaluate without writing files; `bench/render.ts` writes
  * them out.
  */
 import { fileURLToPath } from 'node:url';
 import { bandAroundEdges, loadImage, type CodecName, type Image } from '../../lib/index.js';
-import { renderGather, renderStack, RENDER_DEFAULTS, type RenderedStack } from './render.js';
-import { blobsScene, customScene, occlusionScene, rampScene, stepsGatherScene, stepsScene, terracesScene, textureFromPhoto, type Texture } from './scenes.js';
+import { renderGather, renderSmooth, renderStack, RENDER_DEFAULTS, type RenderedStack } from './render.js';
+import { blobsScene, customScene, hillsScene, slopeScene, occlusionScene, rampScene, stepsGatherScene, stepsScene, terracesScene, textureFromPhoto, type Texture } from './scenes.js';
 
 /** The scenes, in their default order, and their kind. */
 export const SCENE_KINDS = {
-  terraces: 'no-occlusion',
-  blobs: 'no-occlusion',
-  'steps-gather': 'no-occlusion',
+  slope: 'smooth',
+  hills: 'smooth',
+  terraces: 'stepped',
+  blobs: 'stepped',
+  'steps-gather': 'stepped',
   ramp: 'occlusion',
   steps: 'occlusion',
   occlusion: 'occlusion',
@@ -109,7 +115,7 @@ export const GROUNDTRUTH_DEFAULTS = {
   slicesPerFrame: RENDER_DEFAULTS.slicesPerFrame,
   band: 24,
   border: 16,
-  scenes: ['terraces', 'blobs', 'steps-gather', 'ramp', 'steps', 'occlusion'] as readonly SceneName[],
+  scenes: ['slope', 'hills', 'terraces', 'blobs', 'steps-gather', 'ramp', 'steps', 'occlusion'] as readonly SceneName[],
 } as const;
 
 /** A rendered scene. */
@@ -164,6 +170,15 @@ export async function* eachScene(options: GroundTruthOptions = {}): AsyncGenerat
     let description: string;
     let source = photo;
     switch (name) {
+      case 'slope':
+      case 'hills': {
+        if (name === 'hills') source = secondPhoto;
+        const t = await texture(source, width, height, name === 'hills');
+        const scene = name === 'slope' ? slopeScene(t, frames) : hillsScene(t, frames);
+        stack = renderSmooth(scene, { frames, blurPerFrame });
+        description = scene.description;
+        break;
+      }
       case 'terraces':
       case 'steps-gather':
       case 'blobs': {

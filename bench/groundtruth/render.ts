@@ -407,3 +407,89 @@ function gaussianBlur(color: Float32Array, width: number, height: number, sigma:
   }
   return out;
 }
+
+/**
+ * A scene of one continuous surface: one texture seen through a depth that
+ * varies smoothly (in frames, any real number), with nothing in front of
+ * anything.
+ */
+export interface SmoothScene {
+  /** A short name (the output folder). */
+  readonly name: string;
+  /** What the scene shows, one line. */
+  readonly description: string;
+  /** Width in pixels. */
+  readonly width: number;
+  /** Height in pixels. */
+  readonly height: number;
+  /** RGB samples on the 0..255 scale, interleaved, `width * height * 3`. */
+  readonly color: Float32Array;
+  /** The depth at each pixel, in frames: from 0 to N - 1, one a pixel. */
+  readonly depth: Float32Array;
+}
+
+/** Options of {@link renderSmooth}. */
+export interface SmoothRenderOptions extends Omit<RenderOptions, 'slicesPerFrame'> {
+  /**
+   * The depth of field, in frames: a point within `dof / 2` of a frame's
+   * focus plane is sharp in that frame, and the blur grows by
+   * `blurPerFrame` a frame beyond. 1 is a stack shot at a focus step of
+   * one depth of field, as focusing rails and stacking guides recommend:
+   * every point is sharp in some frame.
+   * @default 1
+   */
+  dof?: number;
+}
+
+/** Sigma is rounded to this step below 2 px, and to {@link COARSE_STEP} above. */
+const FINE_STEP = 0.1;
+const COARSE_STEP = 0.25;
+
+/**
+ * Render a continuous surface by the gather model with a depth of field:
+ * frame k at pixel x is `sum_y G_s(x - y) src(y)` with
+ * `s = blurPerFrame * max(0, |depth(x) - k| - dof / 2)`, rounded to 0.1 px
+ * (0.25 px above 2 px). With `dof` 1, every pixel is exact in the frame
+ * nearest its depth, so the per-pixel oracle is exact, and next to the
+ * depth where the frame in focus changes both frames are all but sharp: the
+ * stack a photographer shoots with a focus step of one depth of field.
+ *
+ * @param scene - The texture and the depth.
+ * @param options - See {@link SmoothRenderOptions}.
+ * @returns The stack; the truth is the texture rounded to 8 bits; the true
+ *   index of a pixel is its depth rounded to the nearest frame.
+ */
+export function renderSmooth(scene: SmoothScene, options: SmoothRenderOptions = {}): RenderedStack {
+  const { frames = RENDER_DEFAULTS.frames, blurPerFrame = RENDER_DEFAULTS.blurPerFrame, dof = 1 } = options;
+  if (!Number.isInteger(frames) || frames < 2 || frames > 256) throw new RangeError(`frames: expected an integer from 2 to 256 but received ${frames}`);
+  if (!(blurPerFrame >= 0)) throw new RangeError(`blurPerFrame: expected a number of at least 0 but received ${blurPerFrame}`);
+  if (!(dof >= 0)) throw new RangeError(`dof: expected a number of at least 0 but received ${dof}`);
+  const { width, height, color, depth } = scene;
+  const n = width * height;
+  if (color.length !== 3 * n || depth.length !== n) throw new RangeError(`scene ${scene.name}: expected ${3 * n} colour samples and ${n} depths`);
+  for (let p = 0; p < n; p++) {
+    if (!(depth[p] >= 0 && depth[p] <= frames - 1)) throw new RangeError(`scene ${scene.name}: depth ${depth[p]} at pixel ${p} is not within 0 .. ${frames - 1}`);
+  }
+  // The blur level of a defocus: sigma rounded to FINE_STEP below 2 px, COARSE_STEP above.
+  const levelOf = (sigma: number): number => (sigma < 2 ? Math.round(sigma / FINE_STEP) : Math.round(2 / FINE_STEP) + Math.round((sigma - 2) / COARSE_STEP));
+  const sigmaOf = (level: number): number => (level <= 2 / FINE_STEP ? level * FINE_STEP : 2 + (level - 2 / FINE_STEP) * COARSE_STEP);
+  const source = toBytes(color);
+  const blurs = new Map<number, Uint8Array>([[0, source]]);
+  const out: Image[] = [];
+  const levels = new Int32Array(n);
+  for (let k = 0; k < frames; k++) {
+    for (let p = 0; p < n; p++) levels[p] = levelOf(blurPerFrame * Math.max(0, Math.abs(depth[p] - k) - dof / 2));
+    for (const level of new Set(levels)) if (!blurs.has(level)) blurs.set(level, toBytes(gaussianBlur(color, width, height, sigmaOf(level))));
+    const data = new Uint8Array(3 * n);
+    for (let p = 0; p < n; p++) {
+      const from = blurs.get(levels[p]) as Uint8Array;
+      data[3 * p] = from[3 * p];
+      data[3 * p + 1] = from[3 * p + 1];
+      data[3 * p + 2] = from[3 * p + 2];
+    }
+    out.push({ width, height, channels: 3, data });
+  }
+  const indices = Uint16Array.from(depth, (d) => Math.min(frames - 1, Math.max(0, Math.round(d))));
+  const depthImage: Image = { width, height, channels: 1, data: Uint8Array.from(indices, (i) => Math.round((255 * i) / (frames - 1))) };
+  return { frames: out, truth: { width, height, channels: 3, data: source }, depth: depthImage, indices };
+}

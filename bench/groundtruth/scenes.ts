@@ -22,7 +22,7 @@
  * Pure typed arrays, deterministic.
  */
 import type { Image } from '../../lib/image.js';
-import type { GatherScene, Layer, Scene } from './render.js';
+import type { GatherScene, Layer, Scene, SmoothScene } from './render.js';
 import { rng } from '../../test/helpers/random.js';
 
 /** A texture: RGB on the 0..255 scale, interleaved. */
@@ -180,6 +180,22 @@ export function terracesScene(texture: Texture, frames: number): GatherScene {
  */
 export function blobsScene(texture: Texture, frames: number, seed = 7): GatherScene {
   const { width, height } = texture;
+  const field = bumpField(width, height, seed);
+  const sorted = Float32Array.from(field).sort();
+  const cuts = Array.from({ length: frames - 1 }, (_, i) => sorted[Math.floor(((i + 1) * sorted.length) / frames)]);
+  return gatherScene(texture, 'blobs', `a smooth random field (seed ${seed}) quantised to ${frames} levels of equal area, gather model`, (x, y) => {
+    const f = field[y * width + x];
+    let level = 0;
+    while (level < cuts.length && f >= cuts[level]) level++;
+    return level;
+  });
+}
+
+/**
+ * The sum of 14 Gaussian bumps of random sign, place and width (seeded, and
+ * placed in units of the height, so every size shows the same pattern).
+ */
+function bumpField(width: number, height: number, seed: number): Float32Array {
   const next = rng(seed); // mulberry32: the random scenes are the same everywhere
   const aspect = width / height;
   const bumps = Array.from({ length: 14 }, () => ({ cx: next() * aspect, cy: next(), s: 0.07 + 0.13 * next(), a: 2 * next() - 1 }));
@@ -193,14 +209,48 @@ export function blobsScene(texture: Texture, frames: number, seed = 7): GatherSc
       field[y * width + x] = f;
     }
   }
+  return field;
+}
+
+/** `t` in 0..1 spread over the N frames' slabs of one depth of field: `N t - 1/2`, within 0 .. N-1. */
+const slab = (t: number, frames: number): number => Math.min(frames - 1, Math.max(0, frames * t - 0.5));
+
+/**
+ * A tilted plane of continuous depth, for the depth-of-field model: the
+ * terraces' plane without the quantisation, `N t - 1/2` (within 0 .. N-1)
+ * with `t = 0.85 x / W + 0.15 y / H`, so each frame is the sharpest over a
+ * band of equal width.
+ *
+ * @param texture - The photo.
+ * @param frames - N.
+ * @returns The scene.
+ */
+export function slopeScene(texture: Texture, frames: number): SmoothScene {
+  const { width, height } = texture;
+  const depth = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) depth[y * width + x] = slab((0.85 * x) / width + (0.15 * y) / height, frames);
+  return { name: 'slope', description: `a tilted plane, depth 0 (top left) to ${frames - 1} (bottom right), continuous, depth of field one frame`, width, height, color: texture.data, depth };
+}
+
+/**
+ * The blobs' random field as a continuous surface, for the depth-of-field
+ * model: the field stretched linearly so that its 1st and 99th percentiles
+ * are depths -1/2 and N - 1/2, within 0 .. N-1: hills and hollows whose
+ * depth is as smooth as the field.
+ *
+ * @param texture - The photo.
+ * @param frames - N.
+ * @param seed - The random seed.
+ * @returns The scene.
+ */
+export function hillsScene(texture: Texture, frames: number, seed = 7): SmoothScene {
+  const { width, height } = texture;
+  const field = bumpField(width, height, seed);
   const sorted = Float32Array.from(field).sort();
-  const cuts = Array.from({ length: frames - 1 }, (_, i) => sorted[Math.floor(((i + 1) * sorted.length) / frames)]);
-  return gatherScene(texture, 'blobs', `a smooth random field (seed ${seed}) quantised to ${frames} levels of equal area, gather model`, (x, y) => {
-    const f = field[y * width + x];
-    let level = 0;
-    while (level < cuts.length && f >= cuts[level]) level++;
-    return level;
-  });
+  const low = sorted[Math.floor(0.01 * sorted.length)];
+  const high = sorted[Math.floor(0.99 * sorted.length)];
+  const depth = Float32Array.from(field, (f) => slab((f - low) / (high - low), frames));
+  return { name: 'hills', description: `a smooth random field (seed ${seed}) as a continuous surface, depth of field one frame`, width, height, color: texture.data, depth };
 }
 
 /** Where the near objects of {@link occlusionScene} are, as fractions of the size. */

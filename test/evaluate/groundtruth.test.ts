@@ -9,8 +9,8 @@
 // renormalised at the image's edges, written here).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { oracle, renderGather, renderStack, type GatherScene, type Layer, type Scene } from '../../bench/groundtruth/render.js';
-import { blobsScene, occlusionScene, rampScene, stepsGatherScene, stepsScene, terracesScene, textureFromPhoto, type Texture } from '../../bench/groundtruth/scenes.js';
+import { oracle, renderGather, renderSmooth, renderStack, type GatherScene, type Layer, type Scene } from '../../bench/groundtruth/render.js';
+import { blobsScene, hillsScene, occlusionScene, slopeScene, rampScene, stepsGatherScene, stepsScene, terracesScene, textureFromPhoto, type Texture } from '../../bench/groundtruth/scenes.js';
 import type { Image } from '../../lib/image.js';
 import { psnr } from '../../lib/evaluate/index.js';
 import { fixturePhoto, renderScenes, SIZES } from '../../bench/groundtruth/index.js';
@@ -230,19 +230,80 @@ test('gather scenes: terraces, blobs, steps-gather', () => {
   assert.ok(psnr(stack.frames[0], stack.truth) < 20);
 });
 
+test('smooth: every pixel exact in the frame nearest its depth; the blur grows beyond half a frame of defocus', () => {
+  const texture = randomTexture(13);
+  const source = asImage(texture);
+  // Depth rising from 0 at the left to 5 at the right, continuous.
+  const depth = Float32Array.from({ length: W * H }, (_, p) => (5 * (p % W)) / (W - 1));
+  const stack = renderSmooth({ name: 's', description: 's', width: W, height: H, color: texture.data, depth }, { frames: 6, blurPerFrame: 1.5 });
+  assert.is(stack.frames.length, 6);
+  assert.equal(stack.truth.data, source.data, 'truth = source');
+  assert.equal(stack.indices, Uint16Array.from(depth, (d) => Math.round(d)));
+  assert.is(psnr(oracle(stack), stack.truth, { border: 0 }), Infinity, 'the oracle is exact');
+  let checked = 0;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const p = y * W + x;
+      for (const k of [0, 2, 5]) {
+        const defocus = Math.max(0, Math.abs(depth[p] - k) - 0.5);
+        const sigma = 1.5 * defocus;
+        // Within the depth of field: the source exactly. Beyond: the blur of sigma rounded to 0.1 (0.25 above 2 px).
+        const rounded = sigma < 2 ? Math.round(sigma * 10) / 10 : 2 + Math.round((sigma - 2) * 4) / 4;
+        for (let c = 0; c < 3; c++) {
+          const v = stack.frames[k].data[3 * p + c];
+          if (defocus === 0) assert.is(v, source.data[3 * p + c], `frame ${k} at x ${x} is in focus`);
+          else if (rounded >= 0.2) assert.ok(Math.abs(v - blurAt(texture, x, y, c, rounded)) <= 0.51, `frame ${k} at x ${x}: ${v} against ${blurAt(texture, x, y, c, rounded)}`);
+        }
+        checked++;
+      }
+    }
+  }
+  assert.is(checked, 3 * W * H);
+  // Next to where the frame in focus changes (depth 0.5), frames 0 and 1 are both sharp; two frames away, not.
+  const edge = stack.indices.findIndex((i) => i === 1);
+  assert.equal(Array.from(stack.frames[0].data.subarray(3 * edge, 3 * edge + 3)), Array.from(source.data.subarray(3 * edge, 3 * edge + 3)));
+  assert.ok(psnr(stack.frames[3], source) < 20);
+  assert.throws(() => renderSmooth({ name: 's', description: 's', width: W, height: H, color: texture.data, depth }, { frames: 5 }), /depth 4\.05\d* at pixel 64 is not within 0 \.\. 4/);
+  assert.throws(() => renderSmooth({ name: 's', description: 's', width: W, height: H, color: texture.data, depth }, { dof: -1 }), /dof: expected a number of at least 0/);
+});
+
+test('smooth scenes: slope and hills', () => {
+  const tex = randomTexture(14, 96, 64);
+  const slope = slopeScene(tex, 8);
+  // 8 (0.85 x / 96 + 0.15 y / 64) - 1/2, within 0 .. 7: continuous, each frame nearest over a band of equal width.
+  assert.is(slope.depth[0], 0);
+  assert.is(slope.depth[96 * 64 - 1], 7);
+  assert.ok(Math.abs(slope.depth[40] - (8 * (0.85 * 40)) / 96 + 0.5) < 1e-5);
+  for (let y = 0; y < 64; y++) for (let x = 1; x < 96; x++) assert.ok(Math.abs(slope.depth[y * 96 + x] - slope.depth[y * 96 + x - 1]) <= 8 * 0.85 / 96 + 1e-5);
+  const hills = hillsScene(tex, 6);
+  let low = 0;
+  let high = 0;
+  for (const d of hills.depth) {
+    assert.ok(d >= 0 && d <= 5);
+    if (d === 0) low++;
+    if (d === 5) high++;
+  }
+  // The field's 1st and 99th percentiles are stretched to -1/2 and N - 1/2: a little of each end is flat.
+  assert.ok(low > 0 && high > 0 && low < 0.2 * 96 * 64 && high < 0.2 * 96 * 64, `${low} ${high}`);
+  assert.equal(hillsScene(tex, 6).depth, hills.depth, 'deterministic');
+});
+
 test('renderScenes: in memory, each scene with its kind, depth map, band and exact oracle where there is no occlusion', async () => {
-  const scenes = await renderScenes({ width: 64, height: 48, frames: 4, scenes: ['terraces', 'steps-gather', 'occlusion'], photo: fixturePhoto('pcb_007.jpg'), border: 4, band: 3 });
+  const scenes = await renderScenes({ width: 64, height: 48, frames: 4, scenes: ['terraces', 'steps-gather', 'occlusion', 'slope'], photo: fixturePhoto('pcb_007.jpg'), border: 4, band: 3 });
   assert.equal(scenes.map((s) => [s.name, s.kind]), [
-    ['terraces', 'no-occlusion'],
-    ['steps-gather', 'no-occlusion'],
+    ['terraces', 'stepped'],
+    ['steps-gather', 'stepped'],
     ['occlusion', 'occlusion'],
+    ['slope', 'smooth'],
   ]);
   for (const s of scenes) {
     assert.is(s.frames.length, 4);
     assert.equal([s.truth.width, s.truth.height, s.truth.channels], [64, 48, 3]);
     assert.equal(s.depth.data, Uint8Array.from(s.indices, (i) => Math.round((255 * i) / 3)));
   }
-  const [terraces, steps, occlusion] = scenes;
+  const [terraces, steps, occlusion, slope] = scenes;
+  assert.is(psnr(oracle(slope), slope.truth), Infinity);
+  assert.is(slope.band, undefined);
   assert.is(psnr(oracle(terraces), terraces.truth), Infinity);
   assert.is(psnr(oracle(steps), steps.truth), Infinity);
   assert.ok(psnr(oracle(occlusion), occlusion.truth) < 60, 'occlusion: the oracle is not exact');
@@ -253,7 +314,7 @@ test('renderScenes: in memory, each scene with its kind, depth map, band and exa
   assert.equal(SIZES.quick, { width: 512, height: 384 });
   let message = '';
   await renderScenes({ scenes: ['nope' as 'ramp'] }).catch((e: Error) => (message = e.message));
-  assert.match(message, /scenes: expected terraces, blobs, steps-gather, ramp, steps, occlusion, custom but received "nope"/);
+  assert.match(message, /scenes: expected slope, hills, terraces, blobs, steps-gather, ramp, steps, occlusion, custom but received "nope"/);
   await renderScenes({ scenes: ['custom'] }).catch((e: Error) => (message = e.message));
   assert.match(message, /custom needs a depth map/);
 });

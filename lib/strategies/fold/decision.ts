@@ -4,7 +4,13 @@
  * majority filter.
  */
 import { argmaxAdd, labelCounts, majorityFilter } from '../../kernels/fold.js';
+import { cellMeans, gateIndex, wideMeans } from '../../kernels/gate.js';
 import type { Fold, FoldInfo } from './fold.js';
+
+/** The wide decision's cells: the measure is averaged over `CELL x CELL` pixels... */
+export const GATE_CELL = 8;
+/** ...and then over the cells within this many cells (7 x 7 cells: 56 x 56 pixels). */
+export const GATE_RADIUS = 3;
 
 /** The running state of {@link sharpestFrame}. */
 export interface SharpestState {
@@ -14,6 +20,8 @@ export interface SharpestState {
   readonly index: Uint16Array;
   /** Frames folded so far. */
   count: number;
+  /** The wide decision, on cells (absent when the gate is 0): best mean, its frame, scratch. */
+  readonly wide?: { best: Float32Array; index: Uint16Array; cells: Float32Array; means: Float32Array; cellsX: number; cellsY: number };
   /** The run's information. */
   readonly info: FoldInfo;
 }
@@ -28,23 +36,43 @@ export interface MeasuredFrame {
 
 /**
  * The fold of the sharpest frame: per pixel the frame with the largest
- * measure (ties to the lower index), then an `n x n` majority filter.
+ * measure (ties to the lower index); where that largest measure is below
+ * `gate` times the largest mean of a frame's measure over the 56 x 56
+ * pixels around (on cells of 8 x 8), the frame of that mean instead; then
+ * an `n x n` majority filter.
  *
  * @param n - Odd size of the majority window (1: no filter).
+ * @param gate - Share of the wide mean below which the local measure is not trusted (0: no wide decision).
  * @returns The fold; its result is a buffer of the run.
  */
-export function sharpestFrame(n: number): Fold<SharpestState, MeasuredFrame, Uint16Array> {
+export function sharpestFrame(n: number, gate = 0): Fold<SharpestState, MeasuredFrame, Uint16Array> {
   return {
     begin: (info) => {
       const size = info.width * info.height;
-      return { best: info.buffers.float32(size), index: info.buffers.uint16(size), count: 0, info };
+      const cellsX = Math.ceil(info.width / GATE_CELL);
+      const cellsY = Math.ceil(info.height / GATE_CELL);
+      const b = info.buffers;
+      const wide = gate > 0 ? { best: b.float32(cellsX * cellsY), index: b.uint16(cellsX * cellsY), cells: b.float32(cellsX * cellsY), means: b.float32(cellsX * cellsY), cellsX, cellsY } : undefined;
+      return { best: b.float32(size), index: b.uint16(size), count: 0, info, ...(wide ? { wide } : {}) };
     },
     add: (state, { measure, coverage }, index) => {
-      argmaxAdd(state.best, state.index, measure, index, state.count++ === 0, coverage);
+      const first = state.count++ === 0;
+      argmaxAdd(state.best, state.index, measure, index, first, coverage);
+      const { wide, info } = state;
+      if (wide) {
+        cellMeans(measure, info.width, info.height, GATE_CELL, wide.cells, coverage);
+        wideMeans(wide.cells, wide.cellsX, wide.cellsY, GATE_RADIUS, wide.means);
+        argmaxAdd(wide.best, wide.index, wide.means, index, first);
+      }
     },
     finish: (state) => {
-      state.info.buffers.free(state.best);
-      return smoothIndex(state.index, state.info, n, true);
+      const { wide, info } = state;
+      if (wide) {
+        gateIndex(state.best, state.index, info.width, info.height, GATE_CELL, wide.best, wide.index, gate);
+        info.buffers.free(wide.best, wide.index, wide.cells, wide.means);
+      }
+      info.buffers.free(state.best);
+      return smoothIndex(state.index, info, n, true);
     },
   };
 }

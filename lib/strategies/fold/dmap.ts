@@ -14,7 +14,7 @@ import { smlFocusMeasure } from './measures.js';
 export interface DepthMapFoldOptions {
   /**
    * The focus measure at full resolution.
-   * @default sum-modified-Laplacian over 3x3 plus a 61x61 term weighted 0.01 (`smlFocusMeasure({ window: 3 })`)
+   * @default sum-modified-Laplacian over 5x5 plus a 61x61 term weighted 0.01 (`smlFocusMeasure({ window: 5 })`)
    */
   measure?: FocusMeasure;
   /**
@@ -22,6 +22,15 @@ export interface DepthMapFoldOptions {
    * @default 13
    */
   majority?: number;
+  /**
+   * Where the sharpest frame's measure is below this share of the largest
+   * mean of a frame's measure over the 56 x 56 pixels around, that frame
+   * decides instead (wide flat areas, where a defocused frame's blur
+   * spreading from an edge outscores the sharp frame's flat texture); 0
+   * leaves the local decision alone. From 0 to 1.
+   * @default 0.3
+   */
+  gate?: number;
 }
 
 /** Options of {@link dmapFold}. */
@@ -39,15 +48,16 @@ export interface DmapFoldOptions extends DepthMapFoldOptions {
 }
 
 /** Defaults of {@link DmapFoldOptions}. */
-export const DEFAULT_DMAP_OPTIONS: Readonly<Required<Pick<DmapFoldOptions, 'majority' | 'radius' | 'eps'>>> = Object.freeze({ majority: 13, radius: 2, eps: 0.01 });
+export const DEFAULT_DMAP_OPTIONS: Readonly<Required<Pick<DmapFoldOptions, 'majority' | 'gate' | 'radius' | 'eps'>>> = Object.freeze({ majority: 13, gate: 0.3, radius: 2, eps: 0.01 });
 
 /**
  * Window of the focus measure's local term (sum-modified-Laplacian) in both
- * depth-map methods: 3x3, measured on the ground-truth scenes
- * (bench/quality.ts): the decision is right everywhere but within a few
- * pixels of depth edges, where a wider window straddles two depths.
+ * depth-map methods: 5x5, measured on the ground-truth scenes
+ * (bench/quality.ts): with the gate (see {@link DepthMapFoldOptions.gate}),
+ * the decision is right everywhere on smooth surfaces, and wrong only within
+ * a few pixels of depth steps, where a wider window straddles two depths.
  */
-export const DEPTH_MAP_WINDOW = 3;
+export const DEPTH_MAP_WINDOW = 5;
 
 /** The weight every frame keeps where it is chosen, so that no pixel's weights sum to 0. */
 const CHOSEN_FLOOR = 1e-4;
@@ -55,8 +65,8 @@ const CHOSEN_FLOOR = 1e-4;
 const UNCOVERED_FLOOR = 1e-12;
 
 /** The first pass both methods share, and the second pass each does its own way. */
-function twoPass(info: FoldInfo, measure: FocusMeasure, majority: number, second: (map: Uint16Array) => Omit<FoldRun, 'passes' | 'endPass'>): FoldRun {
-  const decide = sharpestFrame(majority);
+function twoPass(info: FoldInfo, { measure, majority, gate }: DepthDecision, second: (map: Uint16Array) => Omit<FoldRun, 'passes' | 'endPass'>): FoldRun {
+  const decide = sharpestFrame(majority, gate);
   const state: SharpestState = decide.begin(info);
   let rest: Omit<FoldRun, 'passes' | 'endPass'> | undefined;
   let map: Uint16Array | undefined;
@@ -82,10 +92,18 @@ function twoPass(info: FoldInfo, measure: FocusMeasure, majority: number, second
   };
 }
 
-function checkDepthOptions(options: DepthMapFoldOptions): { measure: FocusMeasure; majority: number } {
-  const { measure = smlFocusMeasure({ window: DEPTH_MAP_WINDOW }), majority = DEFAULT_DMAP_OPTIONS.majority } = options;
+/** The checked options of the decision both depth-map methods share. */
+interface DepthDecision {
+  measure: FocusMeasure;
+  majority: number;
+  gate: number;
+}
+
+function checkDepthOptions(options: DepthMapFoldOptions): DepthDecision {
+  const { measure = smlFocusMeasure({ window: DEPTH_MAP_WINDOW }), majority = DEFAULT_DMAP_OPTIONS.majority, gate = DEFAULT_DMAP_OPTIONS.gate } = options;
   assertOdd('majority', majority, 1, 255);
-  return { measure, majority };
+  assertNumber('gate', gate, 0, 1);
+  return { measure, majority, gate };
 }
 
 /**
@@ -101,14 +119,14 @@ function checkDepthOptions(options: DepthMapFoldOptions): { measure: FocusMeasur
  * @throws RangeError for a bad option.
  */
 export function dmapFold(options: DmapFoldOptions = {}): FoldStrategy {
-  const { measure, majority } = checkDepthOptions(options);
+  const decision = checkDepthOptions(options);
   const { radius = DEFAULT_DMAP_OPTIONS.radius, eps = DEFAULT_DMAP_OPTIONS.eps } = options;
   assertNumber('radius', radius, 0, 100);
   assertNumber('eps', eps, 1e-9, 1e6);
   return {
     name: 'dmap',
     begin: (info) =>
-      twoPass(info, measure, majority, (map) => {
+      twoPass(info, decision, (map) => {
         const { buffers, channels } = info;
         const n = info.width * info.height;
         const acc = buffers.float32(n * channels).fill(0);
@@ -159,11 +177,11 @@ export function dmapFold(options: DmapFoldOptions = {}): FoldStrategy {
  * @throws RangeError for a bad option.
  */
 export function selectFold(options: DepthMapFoldOptions = {}): FoldStrategy {
-  const { measure, majority } = checkDepthOptions(options);
+  const decision = checkDepthOptions(options);
   return {
     name: 'select',
     begin: (info) =>
-      twoPass(info, measure, majority, (map) => {
+      twoPass(info, decision, (map) => {
         const out = info.buffers.float32(info.width * info.height * info.channels).fill(0);
         return {
           async add(frame, index) {
