@@ -12,6 +12,22 @@ export const GATE_CELL = 8;
 /** ...and then over the cells within this many cells (7 x 7 cells: 56 x 56 pixels). */
 export const GATE_RADIUS = 3;
 
+/** The wide decision's running state, on cells of {@link GATE_CELL} pixels. */
+export interface WideState {
+  /** The best wide mean so far, per cell. */
+  readonly best: Float32Array;
+  /** Its frame, per cell. */
+  readonly index: Uint16Array;
+  /** Scratch: the frame's cell means. */
+  readonly cells: Float32Array;
+  /** Scratch: the frame's wide means. */
+  readonly means: Float32Array;
+  /** Cells a row. */
+  readonly cellsX: number;
+  /** Rows of cells. */
+  readonly cellsY: number;
+}
+
 /** The running state of {@link sharpestFrame}. */
 export interface SharpestState {
   /** Best measure so far, per pixel. */
@@ -20,8 +36,8 @@ export interface SharpestState {
   readonly index: Uint16Array;
   /** Frames folded so far. */
   count: number;
-  /** The wide decision, on cells (absent when the gate is 0): best mean, its frame, scratch. */
-  readonly wide?: { best: Float32Array; index: Uint16Array; cells: Float32Array; means: Float32Array; cellsX: number; cellsY: number };
+  /** The wide decision, on cells (absent when the gate is 0). */
+  readonly wide?: WideState;
   /** The run's information. */
   readonly info: FoldInfo;
 }
