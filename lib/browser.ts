@@ -3,8 +3,8 @@
  * root under the `browser` export condition. The same computing core as the
  * Node.js entry (images, kernels, strategies, the N-frame engine
  * `stackFrames`, alignment, the OpenCV.js wrappers, metrics), plus what a
- * page needs: decoding and encoding with the canvas (`decodeImage`,
- * `encodeImage`), kernels on Web Workers (`webExecutor`), and an engine
+ * page needs: decoding and encoding with the canvas (`decodeImageBlob`,
+ * `encodeImageBlob`), kernels on Web Workers (`webExecutor`), and an engine
  * worker that keeps the page's main thread free (`StackWorker`). No file
  * access, no worker_threads, no codecs of Node.js (sharp, jimp), no CLI.
  *

@@ -46,7 +46,7 @@ export class FrameTooLargeError extends RangeError {
   }
 }
 
-/** Options of {@link decodeImage}. */
+/** Options of {@link decodeImageBlob}. */
 export interface WebDecodeOptions {
   /**
    * The most pixels the image may have.
@@ -101,7 +101,7 @@ function context(canvas: OffscreenCanvasLike): Canvas2D {
  * @returns The image (3 channels, 8 bits), which the caller owns.
  * @throws {@link NotAnImageError} when the browser cannot decode it; {@link FrameTooLargeError}.
  */
-export async function decodeImage(blob: Blob, options: WebDecodeOptions = {}): Promise<Image> {
+export async function decodeImageBlob(blob: Blob, options: WebDecodeOptions = {}): Promise<Image> {
   const { maxPixels = DEFAULT_WEB_MAX_PIXELS } = options;
   const name = options.name ?? ((blob as Blob & { name?: string }).name || 'the image');
   const h = canvasHost();
@@ -130,7 +130,7 @@ export async function decodeImage(blob: Blob, options: WebDecodeOptions = {}): P
   }
 }
 
-/** Options of {@link encodeImage}. */
+/** Options of {@link encodeImageBlob}. */
 export interface WebEncodeOptions {
   /**
    * `'image/png'` or `'image/jpeg'`.
@@ -152,7 +152,7 @@ export interface WebEncodeOptions {
  * @returns The file, as a Blob.
  * @throws Error when the host has no `OffscreenCanvas`.
  */
-export async function encodeImage(image: Image, options: WebEncodeOptions = {}): Promise<Blob> {
+export async function encodeImageBlob(image: Image, options: WebEncodeOptions = {}): Promise<Blob> {
   const { type = 'image/png', quality = 0.92 } = options;
   const h = canvasHost();
   const { width, height, channels, data } = to8Bit(image);

@@ -10,7 +10,7 @@ import { transformsToJSON } from '../align/transforms.js';
 import { stackFrames } from '../engine/stack.js';
 import type { Executor } from '../parallel/executor.js';
 import { canShareMemory, defaultWebThreads, webExecutor } from '../parallel/web.js';
-import { decodeImage, encodeImage } from './canvas.js';
+import { decodeImageBlob, encodeImageBlob } from './canvas.js';
 import { MAX_WEB_PIXELS, memoryMessage } from './limits.js';
 import type { EngineReply, EngineRequest } from './protocol.js';
 
@@ -39,7 +39,7 @@ async function stack(request: Extract<EngineRequest, { type: 'stack' }>): Promis
   const t0 = performance.now();
   try {
     await ready;
-    const frames = files.map((file, i) => () => decodeImage(file, { name: names[i], maxPixels: MAX_WEB_PIXELS }));
+    const frames = files.map((file, i) => () => decodeImageBlob(file, { name: names[i], maxPixels: MAX_WEB_PIXELS }));
     const { image, depth, transforms, report } = await stackFrames(frames, {
       ...(options.method ? { method: options.method } : {}),
       ...(options.levels ? { levels: options.levels } : {}),
@@ -52,7 +52,7 @@ async function stack(request: Extract<EngineRequest, { type: 'stack' }>): Promis
       onProgress: (progress) => scope.postMessage({ type: 'progress', id, progress, name: progress.frame >= 0 ? names[progress.frame] : '' }),
       onWarning: (message) => scope.postMessage({ type: 'warning', id, message }),
     });
-    const [imageBlob, depthBlob] = [await encodeImage(image, { type: options.type ?? 'image/png' }), await encodeImage(depth!)];
+    const [imageBlob, depthBlob] = [await encodeImageBlob(image, { type: options.type ?? 'image/png' }), await encodeImageBlob(depth!)];
     const first = report.frames[report.reference];
     const text = transformsToJSON({
       version: 1,
