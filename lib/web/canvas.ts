@@ -5,7 +5,6 @@
  * page and in a worker; 8 bits per sample, colour (a canvas is RGBA).
  */
 import type { Image } from '../image.js';
-import { to8Bit } from '../codecs/pixels.js';
 
 /** The most pixels a frame may have by default: 100 MP (the tab's memory is the limit, see `MAX_WEB_PIXELS`). */
 export const DEFAULT_WEB_MAX_PIXELS = 100_000_000;
@@ -155,12 +154,13 @@ export interface WebEncodeOptions {
 export async function encodeImageBlob(image: Image, options: WebEncodeOptions = {}): Promise<Blob> {
   const { type = 'image/png', quality = 0.92 } = options;
   const h = canvasHost();
-  const { width, height, channels, data } = to8Bit(image);
+  const { width, height, channels, data } = image;
+  const scale = data instanceof Uint16Array ? 1 / 257 : 1; // round(v / 257), as the codecs' to8Bit
   const rgba = new Uint8ClampedArray(width * height * 4);
   for (let i = 0, s = 0; i < rgba.length; i += 4, s += channels) {
-    rgba[i] = data[s];
-    rgba[i + 1] = data[channels === 1 ? s : s + 1];
-    rgba[i + 2] = data[channels === 1 ? s : s + 2];
+    rgba[i] = Math.round(data[s] * scale);
+    rgba[i + 1] = Math.round(data[channels === 1 ? s : s + 1] * scale);
+    rgba[i + 2] = Math.round(data[channels === 1 ? s : s + 2] * scale);
     rgba[i + 3] = 255;
   }
   const canvas = new h.OffscreenCanvas(width, height);
