@@ -224,6 +224,11 @@ async function run(): Promise<void> {
     const { width, height } = result.report.result;
     $<HTMLSpanElement>('timing').textContent = `${width}x${height}, ${result.report.method}, ${(result.ms / 1000).toFixed(2)} s`;
     status.textContent = `Done: ${ordered.length} frames in ${(result.ms / 1000).toFixed(2)} s.`;
+    // Before / after shows the reference frame over the result: not once the result is cropped.
+    const compare = $<HTMLInputElement>('compare');
+    compare.disabled = result.report.crop !== undefined;
+    compare.title = compare.disabled ? 'Not for a cropped result' : '';
+    if (compare.disabled && compare.checked) compare.click();
     output.hidden = false;
     page.result = result;
     page.state = 'done';
