@@ -28,6 +28,6 @@ export { Executor, ExecutorSession, SerialExecutor, serialExecutor, type Session
 export * from './parallel/web.js';
 export * from './web/canvas.js';
 export * from './web/limits.js';
-export * from './web/protocol.js';
+export type { WebStackOptions, WebStackResult } from './web/protocol.js';
 export * from './web/client.js';
 export * as kernels from './kernels/index.js';
