@@ -48,4 +48,15 @@ test('what a page loads imports only its own files', () => {
   assert.equal(pkg.exports['.'].browser, { types: './dist/lib/browser.d.ts', default: './dist/lib/browser.js' });
 });
 
+test('the browser entry exports the core and the page helpers, and nothing of Node.js', async () => {
+  const browser = await import('../../lib/browser.js');
+  for (const name of ['stackFrames', 'alignFrames', 'useOpenCV', 'loadOpenCV', 'decodeImageBlob', 'encodeImageBlob', 'webExecutor', 'StackWorker', 'serialExecutor', 'transformsToJSON', 'psnr']) {
+    assert.type((browser as Record<string, unknown>)[name], 'function', name);
+  }
+  assert.type(browser.kernels.warpAffine, 'function');
+  for (const name of ['stack', 'align', 'loadImage', 'saveImage', 'main', 'executorFor', 'ThreadedExecutor', 'stackPair']) assert.not.ok(name in browser, name);
+  const node = await import('../../lib/index.js');
+  assert.is(browser.stackFrames, node.stackFrames, 'the same core as the Node.js entry');
+});
+
 test.run();
