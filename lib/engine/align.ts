@@ -18,8 +18,9 @@ import { applyGainOffset, fitGainOffset } from '../align/gain.js';
 import { identityTransform } from '../align/transforms.js';
 import { alignThumbnail, type Thumbnail } from '../align/thumbnail.js';
 import { loadOpenCV } from '../cv/runtime.js';
-import type { FloatImage, Image } from '../image.js';
-import { COVERAGE_EPSILON } from '../kernels/warp.js';
+import { toFloat, type FloatImage, type Image } from '../image.js';
+import { COVERAGE_EPSILON, type WarpBand } from '../kernels/warp.js';
+import type { FrameRows } from '../strategies/fold/fold.js';
 import type { AlignContext, AlignFunction, AlignResult, CropRect, Transform } from './options.js';
 
 /** Longest side of the thumbnails alignment is estimated on. */
@@ -116,7 +117,8 @@ export function defaultAligner(options: DefaultAlignerOptions = {}): SamplesAlig
     applyGainOffset(warped.image, gain, offset);
     return { ...warped, transform };
   };
-  return Object.assign((image: FloatImage, index: number, context: AlignContext) => align(image, index, context), { samples: align });
+  const rows = (image: Image, _index: number, context: AlignContext): FrameRows | undefined => (context.transform ? warpRows(image, context.transform, context) : undefined);
+  return Object.assign((image: FloatImage, index: number, context: AlignContext) => align(image, index, context), { samples: align, rows });
 }
 
 /**
@@ -128,6 +130,13 @@ export function defaultAligner(options: DefaultAlignerOptions = {}): SamplesAlig
 export interface SamplesAligner extends AlignFunction {
   /** Align a frame given as 8-bit samples of the run's channel count; returns float32, as the function itself. */
   samples(image: Image, index: number, context: AlignContext): Promise<AlignResult>;
+  /**
+   * With `context.transform` (a frame read again, or given transforms): the
+   * frame's rows as `samples` would align them, warped a band at a time when
+   * read, from its 8-bit samples (in the run's buffers, held by the caller
+   * until the rows are read); undefined without a transform.
+   */
+  rows?(image: Image, index: number, context: AlignContext): FrameRows | undefined;
 }
 
 /**
@@ -165,6 +174,33 @@ async function warp(
   }
   applyGainOffset(out, transform.gain, transform.offset);
   return { image: out, coverage, transform };
+}
+
+/**
+ * The rows of a frame warped with a transform, as {@link warp} makes the
+ * whole frame: the same values, a band at a time (`exec.warpAffine` on a
+ * {@link WarpBand}, then the gain and offset).
+ */
+function warpRows(image: Image, transform: Transform, context: AlignContext): FrameRows {
+  const { exec } = context;
+  const { width, height, channels } = image;
+  const identity = isIdentityAffine(transform.matrix);
+  const rowLength = width * channels;
+  return {
+    width,
+    height,
+    channels,
+    covered: !identity,
+    async read(y0, y1, out, coverage) {
+      const band = { width, height: y1 - y0, channels, data: out };
+      if (identity) toFloat({ width, height: y1 - y0, channels: image.channels, data: image.data.subarray(y0 * rowLength, y1 * rowLength) }, out);
+      else {
+        const rows: WarpBand = { ...band, top: y0 };
+        await exec.warpAffine(image, transform.matrix, perChannel([1], channels), perChannel([0], channels), rows, coverage);
+      }
+      applyGainOffset(band, transform.gain, transform.offset);
+    },
+  };
 }
 
 /**
