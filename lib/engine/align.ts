@@ -77,6 +77,10 @@ export function defaultAligner(options: DefaultAlignerOptions = {}): SamplesAlig
   let referenceSmall: FloatImage | undefined;
   /** The last frame estimated: its index, thumbnail, and step from its neighbour. */
   let last: { index: number; thumbnail: Thumbnail; step: Affine } | undefined;
+  // Arrays reused from frame to frame (a run's frames have one size), so that each frame leaves no garbage of
+  // this size behind: the thumbnail not held by `last`, and the reduced copy and coverage of the colour match.
+  let spareThumbnail: Float32Array | undefined;
+  const reduced: { data?: Float32Array; coverage?: Uint8Array } = {};
 
   /** The frame as float32 (0..255): itself, or its 8-bit samples converted into the run's buffers. */
   const asFloat = async (image: FloatImage | Image, context: AlignContext): Promise<FloatImage> => {
@@ -102,16 +106,17 @@ export function defaultAligner(options: DefaultAlignerOptions = {}): SamplesAlig
     if (!neighbourThumb) throw new Error(`frame ${towards} must be aligned before frame ${index}`);
     const neighbourMatrix = context.neighbour?.matrix ?? IDENTITY_AFFINE;
     const previousStep = towards !== context.reference && last?.index === towards ? last.step : undefined;
-    const thumbnail = alignThumbnail(image, ALIGN_THUMBNAIL_SIZE);
+    const thumbnail = alignThumbnail(image, ALIGN_THUMBNAIL_SIZE, spareThumbnail);
     await loadOpenCV();
     const found = estimateTransform(neighbourThumb, thumbnail, { ...estimate, ...(previousStep ? { init: previousStep } : {}), name: name(index) });
     if (found.warning) onWarning?.(found.warning);
+    spareThumbnail = last && last.thumbnail.data !== thumbnail.data ? last.thumbnail.data : undefined;
     last = { index, thumbnail, step: found.matrix };
     const matrix = composeAffine(found.matrix, neighbourMatrix);
     const ones = perChannel([1], channels), zeros = perChannel([0], channels);
     const warped = await warp(image, { matrix, gain: ones, offset: zeros, correlation: found.correlation }, context, asFloat);
     if (!colourMatch || !referenceSmall) return warped;
-    const [small, coverage] = reduce(warped.image, warped.coverage);
+    const [small, coverage] = reduce(warped.image, warped.coverage, reduced);
     const { gain, offset } = fitGainOffset(referenceSmall, small, coverage ? { coverage } : {});
     const transform = { matrix, gain, offset, correlation: found.correlation };
     applyGainOffset(warped.image, gain, offset);
@@ -206,14 +211,17 @@ function warpRows(image: Image, transform: Transform, context: AlignContext): Fr
 /**
  * A copy reduced by an integer factor (about {@link COLOUR_MATCH_SIZE} px
  * on the longest side) by box means, and the coverage reduced with it (a
- * cell is covered when all its pixels are). Plain arrays (small).
+ * cell is covered when all its pixels are). Plain arrays (small): those of
+ * `into` when they have the size, else new ones (left in `into`).
  */
-function reduce(image: FloatImage, coverage: Uint8Array | undefined): [FloatImage, Uint8Array | undefined] {
+function reduce(image: FloatImage, coverage: Uint8Array | undefined, into: { data?: Float32Array; coverage?: Uint8Array } = {}): [FloatImage, Uint8Array | undefined] {
   const { width: W, height: H, channels: cn, data } = image;
   const f = Math.max(1, Math.ceil(Math.max(W, H) / COLOUR_MATCH_SIZE));
   const w = Math.max(1, Math.floor(W / f)), h = Math.max(1, Math.floor(H / f));
-  const out = new Float32Array(w * h * cn);
-  const cov = coverage ? new Uint8Array(w * h).fill(1) : undefined;
+  if (into.data?.length !== w * h * cn) into.data = new Float32Array(w * h * cn);
+  const out = into.data.fill(0);
+  if (coverage && into.coverage?.length !== w * h) into.coverage = new Uint8Array(w * h);
+  const cov = coverage ? into.coverage!.fill(1) : undefined;
   const norm = 1 / (Math.min(f, W) * Math.min(f, H));
   for (let y = 0; y < Math.min(h * f, H); y++) {
     const row = Math.floor(y / f) * w;

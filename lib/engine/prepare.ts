@@ -73,7 +73,7 @@ export async function prepareFrame(image: Image, index: number, ctx: PrepareCont
     let result: AlignResult;
     if (isSamplesAligner(ctx.align) && image.data instanceof Uint8Array && image.channels === channels) {
       // 8-bit samples straight to the warp: no float copy of a frame that is to be warped (a copy in the run's buffers, so that the warp runs on the threads).
-      const samples = buffers.uint8(image.data.length);
+      const samples = buffers.uint8(image.data.length, true);
       samples.set(image.data);
       try {
         result = await ctx.align.samples({ width: image.width, height: image.height, channels: image.channels, data: samples }, index, context);
@@ -129,7 +129,7 @@ export function prepareFrameRows(image: Image, index: number, ctx: PrepareContex
   }
   if (!isSamplesAligner(ctx.align) || !ctx.align.rows || !(image.data instanceof Uint8Array)) return undefined;
   // The samples in the run's buffers, so that the warp runs on the threads.
-  const samples = buffers.uint8(image.data.length);
+  const samples = buffers.uint8(image.data.length, true);
   samples.set(image.data);
   const context = { reference: ctx.reference, frames: ctx.frames, pass: ctx.pass, exec: ctx.exec, transform, ...(ctx.neighbour ? { neighbour: ctx.neighbour } : {}) };
   const rows = ctx.align.rows({ width: image.width, height: image.height, channels: image.channels, data: samples }, index, context);

@@ -35,12 +35,16 @@ export interface Fold<S, I, R> {
  * every one of which the engine gives back when the run ends, whatever happened.
  */
 export interface RunBuffers {
-  /** A Float32Array of `length` elements, contents unspecified. */
-  float32(length: number): Float32Array;
-  /** A Uint8Array of `length` elements, contents unspecified. */
-  uint8(length: number): Uint8Array;
-  /** A Uint16Array of `length` elements, contents unspecified. */
-  uint16(length: number): Uint16Array;
+  /**
+   * A Float32Array of `length` elements, contents unspecified; `transient`:
+   * short-lived (given back before most arrays taken around it), so taken
+   * where it leaves no hole among them.
+   */
+  float32(length: number, transient?: boolean): Float32Array;
+  /** A Uint8Array of `length` elements, contents unspecified (`transient` as for `float32`). */
+  uint8(length: number, transient?: boolean): Uint8Array;
+  /** A Uint16Array of `length` elements, contents unspecified (`transient` as for `float32`). */
+  uint16(length: number, transient?: boolean): Uint16Array;
   /**
    * Take over arrays another function took for the run: with the engine,
    * nothing to do (arrays taken through the run's `exec` are the run's
