@@ -10,7 +10,10 @@
  * cycled to make N frames, given to `stack` as paths: each is decoded when
  * the engine reads it. Each run is a child process of its own (MALLOC_ARENA_MAX=2
  * unless set, as the bin does), so that its
- * peak resident memory (maxRSS) is its own.
+ * peak resident memory (maxRSS) is its own. "pool MB" is what the buffer
+ * pool's arenas hold, "touched" the part of them ever handed out (what the
+ * pool keeps resident); the rest of the peak is Node, OpenCV.js, libvips and
+ * decoded frames waiting for the garbage collector.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +33,8 @@ interface Figures {
   perFrame: number;
   peakMB: number;
   poolMB: number;
+  /** The part of the pool's arenas ever handed out: what the pool keeps resident. */
+  touchedMB: number;
   reread: number;
 }
 
@@ -49,6 +54,7 @@ async function child(dir: string, n: number, method: string, threads: number): P
     perFrame: seconds / n,
     peakMB: process.resourceUsage().maxRSS / 1024,
     poolMB: (api.executorFor(threads).pool as BufferPool).bytes / 2 ** 20,
+    touchedMB: (api.executorFor(threads).pool as BufferPool).touched / 2 ** 20,
     reread: report.reread,
   };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
@@ -72,11 +78,11 @@ function main(): void {
     }
   }
   const pad = (s: string | number, w: number) => String(s).padStart(w);
-  console.log(`\n${pad('method', 9)} ${pad('frames', 6)} ${pad('size', 10)} ${pad('time s', 8)} ${pad('s/frame', 8)} ${pad('reread', 6)} ${pad('peak MB', 8)} ${pad('pool MB', 8)} ${pad('vs first', 8)}`);
+  console.log(`\n${pad('method', 9)} ${pad('frames', 6)} ${pad('size', 10)} ${pad('time s', 8)} ${pad('s/frame', 8)} ${pad('reread', 6)} ${pad('peak MB', 8)} ${pad('pool MB', 8)} ${pad('touched', 8)} ${pad('vs first', 8)}`);
   for (const r of rows) {
     const first = rows.find((q) => q.method === r.method)!;
     console.log(
-      `${pad(r.method, 9)} ${pad(r.frames, 6)} ${pad(r.size, 10)} ${pad(r.seconds.toFixed(1), 8)} ${pad(r.perFrame.toFixed(2), 8)} ${pad(r.reread, 6)} ${pad(r.peakMB.toFixed(0), 8)} ${pad(r.poolMB.toFixed(0), 8)} ${pad(`${((r.peakMB / first.peakMB - 1) * 100).toFixed(1)} %`, 8)}`,
+      `${pad(r.method, 9)} ${pad(r.frames, 6)} ${pad(r.size, 10)} ${pad(r.seconds.toFixed(1), 8)} ${pad(r.perFrame.toFixed(2), 8)} ${pad(r.reread, 6)} ${pad(r.peakMB.toFixed(0), 8)} ${pad(r.poolMB.toFixed(0), 8)} ${pad(r.touchedMB.toFixed(0), 8)} ${pad(`${((r.peakMB / first.peakMB - 1) * 100).toFixed(1)} %`, 8)}`,
     );
   }
   console.log(`\nthreads ${threads}; node ${process.version}`);

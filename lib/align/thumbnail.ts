@@ -39,10 +39,13 @@ const LUMA = [0.299, 0.587, 0.114] as const;
  * @param image - An 8/16-bit {@link Image}, a {@link FloatImage} with 1 or 3
  *   channels (0..255 scale), or a {@link Thumbnail}.
  * @param size - The longest side of the result, at least 8.
- * @returns A new thumbnail; the caller owns it.
+ * @param into - An array to write the thumbnail's samples into, used when
+ *   it has their number (e.g. the samples of a thumbnail no longer needed);
+ *   else a new one.
+ * @returns A new thumbnail (on `into`'s samples if used); the caller owns it.
  * @throws TypeError for a malformed image; RangeError for a bad size.
  */
-export function alignThumbnail(image: Image | FloatImage | Thumbnail, size: number): Thumbnail {
+export function alignThumbnail(image: Image | FloatImage | Thumbnail, size: number, into?: Float32Array): Thumbnail {
   assertInteger('size', size, 8);
   if (typeof image !== 'object' || image === null || !(image.data instanceof Uint8Array || image.data instanceof Uint16Array || image.data instanceof Float32Array)) {
     throw invalidParameter('image', 'an image ({ width, height, channels, data })', image, 'type');
@@ -59,7 +62,7 @@ export function alignThumbnail(image: Image | FloatImage | Thumbnail, size: numb
   const unit = data instanceof Uint16Array ? 1 / 257 : 1;
   const cols = areaWeights(W, w);
   const rows = areaWeights(H, h);
-  const out = new Float32Array(w * h);
+  const out = into?.length === w * h ? into.fill(0) : new Float32Array(w * h);
   const gray = new Float32Array(W);
   const shrunk = new Float32Array(w);
   // Each source row: to gray, shrunk horizontally, added to the output rows it overlaps.

@@ -18,8 +18,9 @@ import { applyGainOffset, fitGainOffset } from '../align/gain.js';
 import { identityTransform } from '../align/transforms.js';
 import { alignThumbnail, type Thumbnail } from '../align/thumbnail.js';
 import { loadOpenCV } from '../cv/runtime.js';
-import type { FloatImage, Image } from '../image.js';
-import { COVERAGE_EPSILON } from '../kernels/warp.js';
+import { toFloat, type FloatImage, type Image } from '../image.js';
+import { COVERAGE_EPSILON, type WarpBand } from '../kernels/warp.js';
+import type { FrameRows } from '../strategies/fold/fold.js';
 import type { AlignContext, AlignFunction, AlignResult, CropRect, Transform } from './options.js';
 
 /** Longest side of the thumbnails alignment is estimated on. */
@@ -76,6 +77,10 @@ export function defaultAligner(options: DefaultAlignerOptions = {}): SamplesAlig
   let referenceSmall: FloatImage | undefined;
   /** The last frame estimated: its index, thumbnail, and step from its neighbour. */
   let last: { index: number; thumbnail: Thumbnail; step: Affine } | undefined;
+  // Arrays reused from frame to frame (a run's frames have one size), so that each frame leaves no garbage of
+  // this size behind: the thumbnail not held by `last`, and the reduced copy and coverage of the colour match.
+  let spareThumbnail: Float32Array | undefined;
+  const reduced: { data?: Float32Array; coverage?: Uint8Array } = {};
 
   /** The frame as float32 (0..255): itself, or its 8-bit samples converted into the run's buffers. */
   const asFloat = async (image: FloatImage | Image, context: AlignContext): Promise<FloatImage> => {
@@ -101,22 +106,24 @@ export function defaultAligner(options: DefaultAlignerOptions = {}): SamplesAlig
     if (!neighbourThumb) throw new Error(`frame ${towards} must be aligned before frame ${index}`);
     const neighbourMatrix = context.neighbour?.matrix ?? IDENTITY_AFFINE;
     const previousStep = towards !== context.reference && last?.index === towards ? last.step : undefined;
-    const thumbnail = alignThumbnail(image, ALIGN_THUMBNAIL_SIZE);
+    const thumbnail = alignThumbnail(image, ALIGN_THUMBNAIL_SIZE, spareThumbnail);
     await loadOpenCV();
     const found = estimateTransform(neighbourThumb, thumbnail, { ...estimate, ...(previousStep ? { init: previousStep } : {}), name: name(index) });
     if (found.warning) onWarning?.(found.warning);
+    spareThumbnail = last && last.thumbnail.data !== thumbnail.data ? last.thumbnail.data : undefined;
     last = { index, thumbnail, step: found.matrix };
     const matrix = composeAffine(found.matrix, neighbourMatrix);
     const ones = perChannel([1], channels), zeros = perChannel([0], channels);
     const warped = await warp(image, { matrix, gain: ones, offset: zeros, correlation: found.correlation }, context, asFloat);
     if (!colourMatch || !referenceSmall) return warped;
-    const [small, coverage] = reduce(warped.image, warped.coverage);
+    const [small, coverage] = reduce(warped.image, warped.coverage, reduced);
     const { gain, offset } = fitGainOffset(referenceSmall, small, coverage ? { coverage } : {});
     const transform = { matrix, gain, offset, correlation: found.correlation };
     applyGainOffset(warped.image, gain, offset);
     return { ...warped, transform };
   };
-  return Object.assign((image: FloatImage, index: number, context: AlignContext) => align(image, index, context), { samples: align });
+  const rows = (image: Image, _index: number, context: AlignContext): FrameRows | undefined => (context.transform ? warpRows(image, context.transform, context) : undefined);
+  return Object.assign((image: FloatImage, index: number, context: AlignContext) => align(image, index, context), { samples: align, rows });
 }
 
 /**
@@ -128,6 +135,13 @@ export function defaultAligner(options: DefaultAlignerOptions = {}): SamplesAlig
 export interface SamplesAligner extends AlignFunction {
   /** Align a frame given as 8-bit samples of the run's channel count; returns float32, as the function itself. */
   samples(image: Image, index: number, context: AlignContext): Promise<AlignResult>;
+  /**
+   * With `context.transform` (a frame read again, or given transforms): the
+   * frame's rows as `samples` would align them, warped a band at a time when
+   * read, from its 8-bit samples (in the run's buffers, held by the caller
+   * until the rows are read); undefined without a transform.
+   */
+  rows?(image: Image, index: number, context: AlignContext): FrameRows | undefined;
 }
 
 /**
@@ -168,16 +182,46 @@ async function warp(
 }
 
 /**
+ * The rows of a frame warped with a transform, as {@link warp} makes the
+ * whole frame: the same values, a band at a time (`exec.warpAffine` on a
+ * {@link WarpBand}, then the gain and offset).
+ */
+function warpRows(image: Image, transform: Transform, context: AlignContext): FrameRows {
+  const { exec } = context;
+  const { width, height, channels } = image;
+  const identity = isIdentityAffine(transform.matrix);
+  const rowLength = width * channels;
+  return {
+    width,
+    height,
+    channels,
+    covered: !identity,
+    async read(y0, y1, out, coverage) {
+      const band = { width, height: y1 - y0, channels, data: out };
+      if (identity) toFloat({ width, height: y1 - y0, channels: image.channels, data: image.data.subarray(y0 * rowLength, y1 * rowLength) }, out);
+      else {
+        const rows: WarpBand = { ...band, top: y0 };
+        await exec.warpAffine(image, transform.matrix, perChannel([1], channels), perChannel([0], channels), rows, coverage);
+      }
+      applyGainOffset(band, transform.gain, transform.offset);
+    },
+  };
+}
+
+/**
  * A copy reduced by an integer factor (about {@link COLOUR_MATCH_SIZE} px
  * on the longest side) by box means, and the coverage reduced with it (a
- * cell is covered when all its pixels are). Plain arrays (small).
+ * cell is covered when all its pixels are). Plain arrays (small): those of
+ * `into` when they have the size, else new ones (left in `into`).
  */
-function reduce(image: FloatImage, coverage: Uint8Array | undefined): [FloatImage, Uint8Array | undefined] {
+function reduce(image: FloatImage, coverage: Uint8Array | undefined, into: { data?: Float32Array; coverage?: Uint8Array } = {}): [FloatImage, Uint8Array | undefined] {
   const { width: W, height: H, channels: cn, data } = image;
   const f = Math.max(1, Math.ceil(Math.max(W, H) / COLOUR_MATCH_SIZE));
   const w = Math.max(1, Math.floor(W / f)), h = Math.max(1, Math.floor(H / f));
-  const out = new Float32Array(w * h * cn);
-  const cov = coverage ? new Uint8Array(w * h).fill(1) : undefined;
+  if (into.data?.length !== w * h * cn) into.data = new Float32Array(w * h * cn);
+  const out = into.data.fill(0);
+  if (coverage && into.coverage?.length !== w * h) into.coverage = new Uint8Array(w * h);
+  const cov = coverage ? into.coverage!.fill(1) : undefined;
   const norm = 1 / (Math.min(f, W) * Math.min(f, H));
   for (let y = 0; y < Math.min(h * f, H); y++) {
     const row = Math.floor(y / f) * w;

@@ -18,9 +18,9 @@ import type { RunBuffers } from '../strategies/fold/fold.js';
  */
 export function runBuffers(lease: Lease): RunBuffers {
   return {
-    float32: (length) => lease.float32(length),
-    uint8: (length) => lease.uint8(length),
-    uint16: (length) => lease.uint16(length),
+    float32: (length, transient) => lease.float32(length, transient),
+    uint8: (length, transient) => lease.uint8(length, transient),
+    uint16: (length, transient) => lease.uint16(length, transient),
     adopt: () => undefined,
     free: (...arrays) => lease.release(...arrays),
   };

@@ -4,12 +4,12 @@
  * count), aligns (the injected `align`, or the identity with the given
  * transform's gain and offset), and crops.
  */
-import type { FloatImage, Image } from '../image.js';
+import { toFloat, type FloatImage, type Image } from '../image.js';
 import type { Executor } from '../parallel/executor.js';
-import type { RunBuffers } from '../strategies/fold/fold.js';
+import type { FrameRows, RunBuffers } from '../strategies/fold/fold.js';
 import { isIdentityAffine } from '../align/affine.js';
 import { applyGainOffset } from '../align/gain.js';
-import { isSamplesAligner } from './align.js';
+import { isSamplesAligner, type SamplesAligner } from './align.js';
 import { identityTransform, type AlignFunction, type AlignResult, type CropRect, type Transform } from './options.js';
 
 /** What {@link prepareFrame} needs of the run. */
@@ -73,7 +73,7 @@ export async function prepareFrame(image: Image, index: number, ctx: PrepareCont
     let result: AlignResult;
     if (isSamplesAligner(ctx.align) && image.data instanceof Uint8Array && image.channels === channels) {
       // 8-bit samples straight to the warp: no float copy of a frame that is to be warped (a copy in the run's buffers, so that the warp runs on the threads).
-      const samples = buffers.uint8(image.data.length);
+      const samples = buffers.uint8(image.data.length, true);
       samples.set(image.data);
       try {
         result = await ctx.align.samples({ width: image.width, height: image.height, channels: image.channels, data: samples }, index, context);
@@ -94,6 +94,66 @@ export async function prepareFrame(image: Image, index: number, ctx: PrepareCont
   }
   if (ctx.crop) [float, coverage] = cropFrame(float, coverage, ctx.crop, buffers, index);
   return { image: float, ...(coverage ? { coverage } : {}), transform };
+}
+
+/** A frame to be read a band of rows at a time ({@link prepareFrameRows}). */
+export interface PreparedRows {
+  /** Its rows, as {@link prepareFrame} would prepare the whole frame. */
+  readonly rows: FrameRows;
+  /** How it is brought onto the reference. */
+  readonly transform: Transform;
+  /** Give back what reading the rows needed (call once they are read). */
+  release(): void;
+}
+
+/**
+ * Prepare a frame to be read a band of rows at a time, when a transform is
+ * known (a second reading, or given transforms) and the frame can be read
+ * that way: with the default alignment (a {@link SamplesAligner} with
+ * `rows`) from 8-bit samples of the run's channel count, or without
+ * alignment from samples of the run's channel count; no crop. The rows hold
+ * the values {@link prepareFrame} gives, without the whole float frame.
+ *
+ * @param image - The decoded frame.
+ * @param index - Its index in the stack.
+ * @param ctx - See {@link PrepareContext}; `transform` is needed.
+ * @returns The rows, or undefined when the frame must be prepared whole.
+ */
+export function prepareFrameRows(image: Image, index: number, ctx: PrepareContext): PreparedRows | undefined {
+  const { buffers, channels, transform } = ctx;
+  if (!transform || ctx.crop || image.channels !== channels) return undefined;
+  if (!ctx.align) {
+    // Only the transform's gain and offset (prepareFrame refuses a matrix that moves the frame).
+    if (!isIdentityAffine(transform.matrix)) return undefined;
+    return { rows: givenRows(image, transform), transform, release: () => undefined };
+  }
+  if (!isSamplesAligner(ctx.align) || !ctx.align.rows || !(image.data instanceof Uint8Array)) return undefined;
+  // The samples in the run's buffers, so that the warp runs on the threads.
+  const samples = buffers.uint8(image.data.length, true);
+  samples.set(image.data);
+  const context = { reference: ctx.reference, frames: ctx.frames, pass: ctx.pass, exec: ctx.exec, transform, ...(ctx.neighbour ? { neighbour: ctx.neighbour } : {}) };
+  const rows = ctx.align.rows({ width: image.width, height: image.height, channels: image.channels, data: samples }, index, context);
+  if (!rows) {
+    buffers.free(samples);
+    return undefined;
+  }
+  return { rows, transform, release: () => buffers.free(samples) };
+}
+
+/** The rows of an unaligned frame of the run's channel count, with a transform's gain and offset. */
+function givenRows(image: Image, transform: Transform): FrameRows {
+  const { width, height, channels } = image;
+  const rowLength = width * channels;
+  return {
+    width,
+    height,
+    channels,
+    covered: false,
+    read: async (y0, y1, out) => {
+      const band = toFloat({ width, height: y1 - y0, channels, data: image.data.subarray(y0 * rowLength, y1 * rowLength) }, out);
+      applyGainOffset(band, transform.gain, transform.offset);
+    },
+  };
 }
 
 /** 8/16-bit samples to float32 on the 0..255 scale, gray made colour when the run is. */

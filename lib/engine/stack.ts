@@ -19,7 +19,7 @@ import { pyramidFold } from '../strategies/fold/pyramid.js';
 import { runBuffers } from './buffers.js';
 import { commonArea, defaultAligner } from './align.js';
 import { resolveStackOptions, StackMethod, type CropRect, type FrameSource, type Transform, type ResolvedStackOptions, type StackFramesOptions } from './options.js';
-import { prepareFrame } from './prepare.js';
+import { prepareFrame, prepareFrameRows } from './prepare.js';
 
 /** The most frames a stack may have (frame indices are 16-bit). */
 export const MAX_FRAMES = 65535;
@@ -301,7 +301,7 @@ async function run(
     }
     const neighbour = i === reference ? undefined : transforms[i > reference ? i - 1 : i + 1];
     const given = pass === 1 ? transforms[i] : options.transforms?.[i];
-    const prepared = await prepareFrame(image, i, {
+    const context = {
       exec,
       buffers,
       channels: channels!,
@@ -312,10 +312,27 @@ async function run(
       ...(neighbour ? { neighbour } : {}),
       ...(align ? { align } : {}),
       ...(typeof options.crop === 'object' ? { crop: options.crop } : {}),
-    });
+    };
+    const checkSize = (width: number, height: number) => {
+      if (!size) size = [width, height];
+      else if (width !== size[0] || height !== size[1]) throw new FrameSizeError(i, [width, height], reference, size, file(i), file(reference));
+    };
+    // A second reading, by a method that can take rows: the frame is aligned a band at a time as the method reads it.
+    const rows = pass === 1 && fold?.addRows ? prepareFrameRows(image, i, context) : undefined;
+    if (rows) {
+      try {
+        checkSize(rows.rows.width, rows.rows.height);
+        await fold!.addRows!(rows.rows, i, pass);
+      } finally {
+        rows.release();
+      }
+      reports[i].ms += performance.now() - t0;
+      done++;
+      return;
+    }
+    const prepared = await prepareFrame(image, i, context);
     const { width, height } = prepared.image;
-    if (!size) size = [width, height];
-    else if (width !== size[0] || height !== size[1]) throw new FrameSizeError(i, [width, height], reference, size, file(i), file(reference));
+    checkSize(width, height);
     fold ??= strategy.begin({ width, height, channels: channels!, frames: n, levels: resolved.levels, depthMap: resolved.depthMap, exec, buffers });
     passes = fold.passes;
     await fold.add(prepared.image, i, pass, prepared.coverage);

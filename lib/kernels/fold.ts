@@ -305,6 +305,84 @@ export function boxSumRunning(plane: Float32Array, width: number, height: number
 }
 
 /**
+ * Scratch values {@link windowSumsInPlace} needs: two rings of `2 max(r) + 2`
+ * rows and a padded row.
+ *
+ * @param width - Width.
+ * @param k - Odd window of the first sum.
+ * @param wide - Odd window of the second sum.
+ * @returns How many float32 values.
+ */
+export function windowSumsScratch(width: number, k: number, wide: number): number {
+  const r = Math.max(k >> 1, wide >> 1);
+  return 2 * (2 * r + 2) * width + width + Math.max(k, wide);
+}
+
+/**
+ * Two box sums of one plane, combined, in place and streamed over rows:
+ * each value becomes `fround(S_k) + scale * fround(S_wide)` (or `S_k` alone
+ * when `scale` is 0), where `S_n` is the unnormalised n x n box sum
+ * (BORDER_REFLECT_101). The same sums in the same order as
+ * {@link boxSumRunning} over the plane and over a copy of it, then
+ * `local += scale * wide`: the same float32 values bit for bit, with a few
+ * rows of scratch instead of two more planes (the sum-modified-Laplacian
+ * measure's local and wide terms).
+ *
+ * @param plane - One value per pixel; overwritten with the result.
+ * @param width - Width.
+ * @param height - Height.
+ * @param k - Odd window of the first sum.
+ * @param wide - Odd window of the second sum (ignored when `scale` is 0).
+ * @param scale - Weight of the second sum.
+ * @param scratch - At least {@link windowSumsScratch}`(width, k, wide)` values, overwritten.
+ * @returns `plane`.
+ */
+export function windowSumsInPlace(plane: Float32Array, width: number, height: number, k: number, wide: number, scale: number, scratch: Float32Array): Float32Array {
+  const both = scale !== 0;
+  const rk = k >> 1, rw = both ? wide >> 1 : 0;
+  // Rings of row sums, indexed by row % R: rows are read up to max(rk, rw) + 1 ahead of the row written, and kept until the window of either sum leaves them.
+  const R = 2 * Math.max(rk, rw) + 2;
+  const ringK = scratch.subarray(0, R * width), ringW = scratch.subarray(R * width, 2 * R * width);
+  const padded = scratch.subarray(2 * R * width, 2 * R * width + width + Math.max(k, wide));
+  const accK = new Float64Array(width), accW = new Float64Array(width);
+  let read = 0; // next row of the plane to read (rows below it may be overwritten)
+  const input = (i: number): number => {
+    for (; read <= i; read++) {
+      const o = (read % R) * width;
+      boxRow(plane, read * width, ringK, o, width, k, padded);
+      if (both) boxRow(plane, read * width, ringW, o, width, wide, padded);
+    }
+    return (i % R) * width;
+  };
+  const start = (acc: Float64Array, ring: Float32Array, r: number) => {
+    for (let dy = -r; dy <= r; dy++) {
+      const o = input(reflect101(dy, height));
+      for (let x = 0; x < width; x++) acc[x] += ring[o + x];
+    }
+  };
+  const step = (acc: Float64Array, ring: Float32Array, r: number, y: number) => {
+    // From row y-1 to row y, as boxSumRunning: the row entering less the row leaving.
+    const add = input(reflect101(y + r, height));
+    const sub = input(reflect101(y - 1 - r, height));
+    for (let x = 0; x < width; x++) acc[x] += ring[add + x] - ring[sub + x];
+  };
+  for (let y = 0; y < height; y++) {
+    if (y === 0) {
+      start(accK, ringK, rk);
+      if (both) start(accW, ringW, rw);
+    } else {
+      step(accK, ringK, rk, y);
+      if (both) step(accW, ringW, rw, y);
+    }
+    input(y);
+    const o = y * width;
+    if (both) for (let x = 0; x < width; x++) plane[o + x] = Math.fround(accK[x]) + scale * Math.fround(accW[x]);
+    else for (let x = 0; x < width; x++) plane[o + x] = accK[x];
+  }
+  return plane;
+}
+
+/**
  * The guided filter (He, Sun and Tang 2010) of `p` guided by `guide`, with
  * box means of radius `r` (BORDER_REFLECT_101) and regularisation `eps`:
  * `q = mean(a) * I + mean(b)`, `a = cov(I, p) / (var(I) + eps)`, `b = mean(p) - a mean(I)`.
@@ -373,6 +451,38 @@ export function guidedFilterScratch(width: number, r: number): number {
  * @param rows - Where the rows come from and go to.
  */
 export function guidedFilterRows(width: number, height: number, r: number, eps: number, scratch: Float32Array, rows: GuidedFilterRowSource): void {
+  guidedFilterStream(width, height, r, eps, scratch, rows).advance(height);
+}
+
+/** A {@link guidedFilterStream}: the guided filter fed as rows become available. */
+export interface GuidedFilterStream {
+  /**
+   * Emit every row of q that rows `0 .. available-1` of the guide and the
+   * input decide: row y once rows up to `min(height - 1, y + 2r)` are
+   * available (all of them once `available` is the height). Only rows below
+   * `available` are read, each once, in order.
+   *
+   * @param available - How many rows (from the top) can be read now.
+   */
+  advance(available: number): void;
+}
+
+/**
+ * {@link guidedFilterRows} in steps, for rows that arrive in bands: the
+ * same reads, sums and emitted rows in the same order, whatever the steps.
+ * Row y of q is emitted once rows up to `min(height - 1, y + 2r)` of the
+ * guide and the input may be read, so that a caller holding bands of at
+ * least 2r rows needs only the band being read and the one before.
+ *
+ * @param width - Width.
+ * @param height - Height.
+ * @param r - Radius (window 2r+1).
+ * @param eps - Regularisation.
+ * @param scratch - At least {@link guidedFilterScratch}`(width, r)` values, overwritten; in use until the last row is emitted.
+ * @param rows - Where the rows come from and go to.
+ * @returns The stream; call `advance` as rows become available.
+ */
+export function guidedFilterStream(width: number, height: number, r: number, eps: number, scratch: Float32Array, rows: GuidedFilterRowSource): GuidedFilterStream {
   const k = 2 * r + 1;
   const R = 2 * r + 2; // rows in each ring: every window (2r+1 rows) plus the row leaving it
   const scale = 1 / (k * k);
@@ -436,26 +546,31 @@ export function guidedFilterRows(width: number, height: number, r: number, eps: 
     return (j % R) * width;
   };
 
-  for (let y = 0; y < height; y++) {
-    if (y === 0) {
-      for (let dy = -r; dy <= r; dy++) {
-        const o = ab(reflect101(dy, height));
-        for (let x = 0; x < width; x++) accA[x] += sA[o + x];
-        for (let x = 0; x < width; x++) accB[x] += sB[o + x];
+  let y = 0; // next row of q to emit
+  return {
+    advance(available: number): void {
+      // Row y reads guide and input rows up to min(height - 1, y + 2r) (its a and b rows up to y + r, each of those up to r further).
+      for (; y < height && Math.min(height - 1, y + 2 * r) < available; y++) {
+        if (y === 0) {
+          for (let dy = -r; dy <= r; dy++) {
+            const o = ab(reflect101(dy, height));
+            for (let x = 0; x < width; x++) accA[x] += sA[o + x];
+            for (let x = 0; x < width; x++) accB[x] += sB[o + x];
+          }
+        } else {
+          const add = ab(reflect101(y + r, height));
+          const sub = ab(reflect101(y - 1 - r, height));
+          for (let x = 0; x < width; x++) accA[x] += sA[add + x] - sA[sub + x];
+          for (let x = 0; x < width; x++) accB[x] += sB[add + x] - sB[sub + x];
+        }
+        const o = input(y);
+        const g = G.subarray(o, o + width);
+        for (let x = 0; x < width; x++) t[x] = Math.fround(accA[x] * scale) * g[x] + Math.fround(accB[x] * scale);
+        rows.emit(y, t, g);
       }
-    } else {
-      const add = ab(reflect101(y + r, height));
-      const sub = ab(reflect101(y - 1 - r, height));
-      for (let x = 0; x < width; x++) accA[x] += sA[add + x] - sA[sub + x];
-      for (let x = 0; x < width; x++) accB[x] += sB[add + x] - sB[sub + x];
-    }
-    const o = input(y);
-    const g = G.subarray(o, o + width);
-    for (let x = 0; x < width; x++) t[x] = Math.fround(accA[x] * scale) * g[x] + Math.fround(accB[x] * scale);
-    rows.emit(y, t, g);
-  }
+    },
+  };
 }
-
 
 /**
  * `acc += w * frame`, `sum += w` per pixel (the weighted-average fold).

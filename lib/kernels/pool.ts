@@ -14,6 +14,12 @@
  * A run takes its buffers through a {@link Lease}, which gives back whatever
  * the run still holds when it ends, however it ends. Allocation stays behind
  * these two classes (the arenas may later be a shared `WebAssembly.Memory`).
+ *
+ * What the pool keeps resident is every part of its arenas ever handed out
+ * ({@link BufferPool.touched}), so where arrays go matters: arrays are taken
+ * first fit from the start of the free space, and short-lived ones
+ * (`transient`, e.g. a copy that lives while a frame is warped) from its end,
+ * so that they leave no hole among arrays that live longer.
  */
 
 /** Options of {@link BufferPool}. */
@@ -40,12 +46,15 @@ export interface Buffers {
   readonly shared: boolean;
   /** Bytes handed out and not given back yet. */
   readonly inUse: number;
-  /** A Float32Array of `length` elements, with unspecified contents. */
-  float32(length: number): Float32Array;
-  /** A Uint8Array of `length` elements, with unspecified contents. */
-  uint8(length: number): Uint8Array;
-  /** A Uint16Array of `length` elements, with unspecified contents. */
-  uint16(length: number): Uint16Array;
+  /**
+   * A Float32Array of `length` elements, with unspecified contents.
+   * `transient`: short-lived, taken from the end of the free space.
+   */
+  float32(length: number, transient?: boolean): Float32Array;
+  /** A Uint8Array of `length` elements, with unspecified contents (`transient` as for `float32`). */
+  uint8(length: number, transient?: boolean): Uint8Array;
+  /** A Uint16Array of `length` elements, with unspecified contents (`transient` as for `float32`). */
+  uint16(length: number, transient?: boolean): Uint16Array;
   /**
    * Samples of a result handed to the caller, who owns them: a Uint8Array
    * (or, with `sixteen`, a Uint16Array) of `length` zeros, never shared and
@@ -59,6 +68,9 @@ export interface Buffers {
 /** Allocations are aligned (and rounded up) to this many bytes. */
 const ALIGN = 64;
 
+/** {@link BufferPool.touched} counts the arenas' parts handed out in steps of this many bytes. */
+const GRANULE = 64 * 1024;
+
 interface Span {
   start: number;
   size: number;
@@ -69,20 +81,40 @@ class Arena {
   readonly free: Span[];
   /** Each span in use, by start: its size and the array handed out on it. */
   readonly used = new Map<number, { bytes: number; array: PoolArray }>();
+  /** Which granules of the buffer were ever handed out, and how many. */
+  readonly #granules: Uint8Array;
+  touched = 0;
   constructor(readonly buffer: ArrayBuffer | SharedArrayBuffer) {
     this.free = [{ start: 0, size: buffer.byteLength }];
+    this.#granules = new Uint8Array(Math.ceil(buffer.byteLength / GRANULE));
   }
 
-  /** First fit; the offset of `bytes` bytes, or undefined. Call {@link Arena.hand} with the array made on it. */
-  take(bytes: number): number | undefined {
-    const i = this.free.findIndex((span) => span.size >= bytes);
+  /**
+   * The offset of `bytes` bytes, or undefined: first fit from the start, or,
+   * `fromEnd`, the end of the last free span that fits. Call
+   * {@link Arena.hand} with the array made on it.
+   */
+  take(bytes: number, fromEnd = false): number | undefined {
+    let i = -1;
+    if (fromEnd) {
+      for (let j = this.free.length - 1; j >= 0 && i < 0; j--) if (this.free[j].size >= bytes) i = j;
+    } else i = this.free.findIndex((span) => span.size >= bytes);
     if (i < 0) return undefined;
     const span = this.free[i];
-    const start = span.start;
+    let start = span.start;
     if (span.size === bytes) this.free.splice(i, 1);
-    else {
+    else if (fromEnd) {
+      span.size -= bytes;
+      start = span.start + span.size;
+    } else {
       span.start += bytes;
       span.size -= bytes;
+    }
+    for (let g = Math.floor(start / GRANULE), e = Math.ceil((start + bytes) / GRANULE); g < e; g++) {
+      if (this.#granules[g] === 0) {
+        this.#granules[g] = 1;
+        this.touched += Math.min(GRANULE, this.buffer.byteLength - g * GRANULE);
+      }
     }
     return start;
   }
@@ -148,19 +180,35 @@ export class BufferPool implements Buffers {
     return this.#inUse;
   }
 
-  /** A Float32Array of `length` elements, with unspecified contents. */
-  float32(length: number): Float32Array {
-    return this.#take(length * 4, (buffer, offset) => new Float32Array(buffer, offset, length));
+  /**
+   * Bytes of the arenas that were ever handed out (in 64 KiB steps): about
+   * what the pool keeps resident, since memory once written stays mapped
+   * while the arena is kept. At most {@link BufferPool.bytes}.
+   */
+  get touched(): number {
+    return this.#arenas.reduce((sum, arena) => sum + arena.touched, 0);
   }
 
-  /** A Uint8Array of `length` elements, with unspecified contents. */
-  uint8(length: number): Uint8Array {
-    return this.#take(length, (buffer, offset) => new Uint8Array(buffer, offset, length));
+  /**
+   * A Float32Array of `length` elements, with unspecified contents.
+   *
+   * @param length - Elements.
+   * @param transient - Short-lived (given back before most arrays taken
+   *   around it): taken from the end of the free space rather than the start.
+   * @returns The array.
+   */
+  float32(length: number, transient = false): Float32Array {
+    return this.#take(length * 4, transient, (buffer, offset) => new Float32Array(buffer, offset, length));
   }
 
-  /** A Uint16Array of `length` elements, with unspecified contents. */
-  uint16(length: number): Uint16Array {
-    return this.#take(length * 2, (buffer, offset) => new Uint16Array(buffer, offset, length));
+  /** A Uint8Array of `length` elements, with unspecified contents (`transient` as for {@link BufferPool.float32}). */
+  uint8(length: number, transient = false): Uint8Array {
+    return this.#take(length, transient, (buffer, offset) => new Uint8Array(buffer, offset, length));
+  }
+
+  /** A Uint16Array of `length` elements, with unspecified contents (`transient` as for {@link BufferPool.float32}). */
+  uint16(length: number, transient = false): Uint16Array {
+    return this.#take(length * 2, transient, (buffer, offset) => new Uint16Array(buffer, offset, length));
   }
 
   /**
@@ -200,17 +248,17 @@ export class BufferPool implements Buffers {
     this.#inUse = 0;
   }
 
-  #take<T extends PoolArray>(bytes: number, view: (buffer: ArrayBuffer | SharedArrayBuffer, offset: number) => T): T {
+  #take<T extends PoolArray>(bytes: number, transient: boolean, view: (buffer: ArrayBuffer | SharedArrayBuffer, offset: number) => T): T {
     const size = roundUp(Math.max(bytes, 1));
     this.#inUse += size;
     for (const arena of this.#arenas) {
-      const offset = arena.take(size);
+      const offset = arena.take(size, transient);
       if (offset !== undefined) return arena.hand(view(arena.buffer, offset), size);
     }
     const arenaSize = Math.max(size, this.#arenaBytes);
     const arena = new Arena(this.#shared ? new SharedArrayBuffer(arenaSize) : new ArrayBuffer(arenaSize));
     this.#arenas.push(arena);
-    return arena.hand(view(arena.buffer, arena.take(size)!), size);
+    return arena.hand(view(arena.buffer, arena.take(size, transient)!), size);
   }
 }
 
@@ -241,19 +289,19 @@ export class Lease implements Buffers {
     return bytes;
   }
 
-  /** A Float32Array of `length` elements, with unspecified contents. */
-  float32(length: number): Float32Array {
-    return this.#hold(this.#parent.float32(length));
+  /** A Float32Array of `length` elements, with unspecified contents (`transient`: see {@link BufferPool.float32}). */
+  float32(length: number, transient = false): Float32Array {
+    return this.#hold(this.#parent.float32(length, transient));
   }
 
-  /** A Uint8Array of `length` elements, with unspecified contents. */
-  uint8(length: number): Uint8Array {
-    return this.#hold(this.#parent.uint8(length));
+  /** A Uint8Array of `length` elements, with unspecified contents (`transient`: see {@link BufferPool.float32}). */
+  uint8(length: number, transient = false): Uint8Array {
+    return this.#hold(this.#parent.uint8(length, transient));
   }
 
-  /** A Uint16Array of `length` elements, with unspecified contents. */
-  uint16(length: number): Uint16Array {
-    return this.#hold(this.#parent.uint16(length));
+  /** A Uint16Array of `length` elements, with unspecified contents (`transient`: see {@link BufferPool.float32}). */
+  uint16(length: number, transient = false): Uint16Array {
+    return this.#hold(this.#parent.uint16(length, transient));
   }
 
   /** See {@link Buffers.samples}: the caller owns them, the lease does not hold them. */

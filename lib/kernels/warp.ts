@@ -9,6 +9,12 @@ import type { FloatImage, Image } from '../image.js';
 /** How far outside the frame's outermost pixel centres a point may fall and still count as covered, in pixels. */
 export const COVERAGE_EPSILON = 1e-3;
 
+/** Rows `top .. top + height - 1` of a warp's output grid, as {@link warpAffine} writes them. */
+export interface WarpBand extends FloatImage {
+  /** The grid row of the band's first row. */
+  readonly top: number;
+}
+
 /**
  * `out(x, y) = gain[c] * frame(a*x + b*y + c, d*x + e*y + f) + offset[c]`
  * for every channel c, with `matrix = [[a, b, c], [d, e, f]]` mapping the
@@ -27,13 +33,17 @@ export const COVERAGE_EPSILON = 1e-3;
  * channel, `out` has the frame's channel count, and `coverage` (if given)
  * `out.width * out.height` bytes.
  *
+ * `out` may be a band of the output grid ({@link WarpBand}): rows `top` to
+ * `top + out.height - 1` of it, with the same values as those rows of a
+ * whole output (so that a frame can be warped a band at a time).
+ *
  * @param src - The frame: 8/16-bit samples (16-bit divided by 257 first) or float on the 0..255 scale.
  * @param matrix - Output pixel to frame point.
  * @param gain - Per channel.
  * @param offset - Per channel, on the 0..255 scale.
- * @param out - Where to write; any size (the output grid).
- * @param coverage - 1 where the frame covers the output pixel, 0 elsewhere; skipped if undefined.
- * @param start - First output row (for splitting the work between threads).
+ * @param out - Where to write; any size (the output grid), or a band of it ({@link WarpBand}).
+ * @param coverage - 1 where the frame covers the output pixel, 0 elsewhere (`out`'s pixels); skipped if undefined.
+ * @param start - First row of `out` (for splitting the work between threads).
  * @param end - Row after the last.
  * @returns `out`.
  */
@@ -42,11 +52,12 @@ export function warpAffine(
   matrix: Affine,
   gain: readonly number[],
   offset: readonly number[],
-  out: FloatImage,
+  out: FloatImage | WarpBand,
   coverage?: Uint8Array,
   start = 0,
   end = out.height,
 ): FloatImage {
+  const top = typeof (out as Partial<WarpBand>).top === 'number' ? (out as WarpBand).top : 0;
   const { width: W, height: H, channels: cn, data } = src;
   const [[a, b, c], [d, e, f]] = matrix;
   const unit = data instanceof Uint16Array ? 1 / 257 : 1;
@@ -55,10 +66,11 @@ export function warpAffine(
   const w = out.width;
   const xMax = W - 1, yMax = H - 1;
   const lo = -COVERAGE_EPSILON, hiX = xMax + COVERAGE_EPSILON, hiY = yMax + COVERAGE_EPSILON;
-  for (let y = start; y < end; y++) {
+  for (let j = start; j < end; j++) {
+    const y = top + j;
     let sx = b * y + c;
     let sy = e * y + f;
-    for (let x = 0, p = y * w; x < w; x++, p++, sx += a, sy += d) {
+    for (let x = 0, p = j * w; x < w; x++, p++, sx += a, sy += d) {
       // Recomputed every 64 pixels, so the running sums do not drift.
       if ((x & 63) === 0) {
         sx = a * x + b * y + c;

@@ -10,7 +10,10 @@ import { alignFrames, stackFrames } from '../../lib/engine/stack.js';
 import type { Transform } from '../../lib/engine/options.js';
 import type { Image } from '../../lib/image.js';
 import { loadImage } from '../../lib/io.js';
-import { serialExecutor } from '../../lib/parallel/executor.js';
+import { SerialExecutor, serialExecutor } from '../../lib/parallel/executor.js';
+import { BufferPool } from '../../lib/kernels/pool.js';
+import { dmapFold, selectFold } from '../../lib/strategies/fold/dmap.js';
+import type { FoldStrategy } from '../../lib/strategies/fold/fold.js';
 import { executorFor } from '../../lib/parallel/index.js';
 import { fixture } from '../helpers/files.js';
 import { boxBlur, psnr } from './synthetic.js';
@@ -195,6 +198,55 @@ test('transforms saved and loaded give the identical result, without estimation'
   moved[0] = { ...moved[0], matrix: [[moved[0].matrix[0][0], moved[0].matrix[0][1], moved[0].matrix[0][2] + 0.5], moved[0].matrix[1]] };
   const { transforms } = await stackFrames(frames, { method: 'select', transforms: moved });
   assert.equal(transforms, moved);
+});
+
+/** The strategy without its rows entry (`addRows`): the engine then hands it whole prepared frames in the second reading. */
+function wholeFrames(strategy: FoldStrategy): FoldStrategy {
+  return {
+    name: strategy.name,
+    begin(info) {
+      const run = strategy.begin(info);
+      return { passes: run.passes, add: (...a) => run.add(...a), endPass: () => run.endPass!(), finish: (sixteen) => run.finish(sixteen) };
+    },
+  };
+}
+
+/** A pool that notes the largest float32 array taken during each reading (`reading` is set from onProgress). */
+class LargestPool extends BufferPool {
+  reading = 0;
+  readonly largest = [0, 0];
+  override float32(length: number, transient?: boolean): Float32Array {
+    this.largest[this.reading] = Math.max(this.largest[this.reading], length);
+    return super.float32(length, transient);
+  }
+}
+
+test('the second reading aligns each frame a band of rows at a time: the same result as whole frames, and no whole float frame', async () => {
+  // Aligned (warped, with coverage, one frame colour-matched), and unaligned with a given gain and offset.
+  const given: Transform[] = frames.map((_, i) => ({ matrix: [[1, 0, 0], [0, 1, 0]], gain: i === 1 ? [1.1, 0.9, 1] : [1, 1, 1], offset: i === 1 ? [-3, 4, 0.5] : [0, 0, 0], correlation: 1 }));
+  for (const [name, make] of [['dmap', () => dmapFold()], ['select', () => selectFold()]] as const) {
+    for (const options of [{}, { align: false, transforms: given }]) {
+      const pool = new LargestPool();
+      const onProgress = ({ pass }: { pass: number }) => (pool.reading = pass);
+      const rows = await stackFrames(frames, { ...options, method: make(), depthMap: true, executor: new SerialExecutor(pool), onProgress });
+      const whole = await stackFrames(frames, { ...options, method: wholeFrames(make()), depthMap: true, executor: serialExecutor() });
+      const what = `${name}${'align' in options ? ', unaligned' : ''}`;
+      assert.equal(rows.transforms, whole.transforms, what);
+      assert.ok(rows.image.data.every((v, i) => v === whole.image.data[i]), `${what}: the same image`);
+      assert.ok(rows.depth!.data.every((v, i) => v === whole.depth!.data[i]), `${what}: the same depth map`);
+      assert.is(rows.report.reread, N, what);
+      // A whole float frame is W x H x 3 values: the first reading takes them, the second only bands of rows.
+      assert.is(pool.largest[0], W * H * 3, what);
+      assert.ok(pool.largest[1] <= 64 * W * 3, `${what}: the second reading took ${pool.largest[1]} values at once`);
+    }
+  }
+  // On two threads (bands split between them), the same as the serial run.
+  const exec = executorFor(2);
+  const threaded = await stackFrames(frames, { method: 'dmap', depthMap: true, executor: exec });
+  const serial = await stackFrames(frames, { method: wholeFrames(dmapFold()), depthMap: true, executor: serialExecutor() });
+  assert.equal(threaded.image.data, serial.image.data);
+  assert.equal(threaded.depth!.data, serial.depth!.data);
+  await exec.close();
 });
 
 test('commonArea: the identity keeps everything; frames with nothing in common give undefined', () => {

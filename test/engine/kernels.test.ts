@@ -2,7 +2,22 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { boxSum } from '../../lib/kernels/activity.js';
-import { argmaxAdd, blendByAlpha, boxSumRunning, guidedFilter, guidedFilterRows, guidedFilterScratch, indexToDepth, jumpMask, majorityByColumns, majorityByPixels, softmaxAdd } from '../../lib/kernels/fold.js';
+import {
+  argmaxAdd,
+  blendByAlpha,
+  boxSumRunning,
+  guidedFilter,
+  guidedFilterRows,
+  guidedFilterScratch,
+  guidedFilterStream,
+  indexToDepth,
+  jumpMask,
+  majorityByColumns,
+  majorityByPixels,
+  softmaxAdd,
+  windowSumsInPlace,
+  windowSumsScratch,
+} from '../../lib/kernels/fold.js';
 import { maxAbsDiff, rng } from '../helpers/random.js';
 
 const clamp = (v: number, n: number) => (v < 0 ? 0 : v >= n ? n - 1 : v);
@@ -135,6 +150,66 @@ test('guidedFilterRows reads each row once, in order, and emits rows in order at
   assert.equal(order('p'), rows);
   assert.equal(order('q'), rows);
   assert.equal(Array.from(out), Array.from(planeGuidedFilter(I, p, w, h, r, 0.01)));
+});
+
+test('windowSumsInPlace equals two box sums over planes (boxSumRunning), combined, bit for bit', () => {
+  const next = rng(11);
+  // The measure's windows (3 and 61) on images smaller and larger than the wide window, one row, one column.
+  const cases: [number, number, number, number, number][] = [[40, 70, 3, 61, 0.01 * 9 / 3721], [70, 40, 3, 61, 0.5], [9, 1, 3, 61, 0.2], [1, 12, 3, 5, 1], [33, 29, 9, 61, 0.02], [17, 23, 5, 7, 0], [64, 130, 3, 61, 0.001], [12, 10, 1, 3, 0.3]];
+  for (const [w, h, k, wide, scale] of cases) {
+    const plane = Float32Array.from({ length: w * h }, () => (next() < 0.2 ? 0 : next() * 500));
+    // The measure as it was: the local sum over the plane, the wide one over a copy, then local += scale * wide.
+    const local = boxSumRunning(plane.slice(), w, h, k, new Float32Array(w * h));
+    if (scale !== 0) {
+      const wideSums = boxSumRunning(plane.slice(), w, h, wide, new Float32Array(w * h));
+      for (let i = 0; i < w * h; i++) local[i] += scale * wideSums[i];
+    }
+    const scratch = Float32Array.from({ length: windowSumsScratch(w, k, wide) }, () => next() * 1e6);
+    const actual = windowSumsInPlace(plane, w, h, k, wide, scale, scratch);
+    assert.is(actual, plane);
+    const differ = actual.findIndex((v, i) => !Object.is(v, local[i]));
+    assert.is(differ, -1, `${w}x${h} k=${k} wide=${wide}: first difference at ${differ}`);
+  }
+});
+
+test('guidedFilterStream fed in bands of any size equals guidedFilterRows, and reads only rows made available', () => {
+  const next = rng(12);
+  for (const [w, h, r] of [[11, 37, 2], [8, 5, 2], [6, 20, 0], [9, 64, 4]] as const) {
+    const I = Float32Array.from({ length: w * h }, () => next());
+    const p = Float32Array.from({ length: w * h }, (_, i) => ((i % w) + next() * 3 < w / 2 ? 1 : 0));
+    const expected = new Float32Array(w * h);
+    guidedFilterRows(w, h, r, 0.01, new Float32Array(guidedFilterScratch(w, r)), {
+      guide: (y, row) => row.set(I.subarray(y * w, (y + 1) * w)),
+      input: (y, row) => row.set(p.subarray(y * w, (y + 1) * w)),
+      emit: (y, q) => expected.set(q, y * w),
+    });
+    for (const band of [1, 2 * r + 1, 5, h]) {
+      let available = 0;
+      let emitted = 0;
+      const out = new Float32Array(w * h);
+      const stream = guidedFilterStream(w, h, r, 0.01, new Float32Array(guidedFilterScratch(w, r)), {
+        guide: (y, row) => {
+          assert.ok(y < available, `guide row ${y} read with ${available} available`);
+          row.set(I.subarray(y * w, (y + 1) * w));
+        },
+        input: (y, row) => {
+          assert.ok(y < available, `input row ${y} read with ${available} available`);
+          row.set(p.subarray(y * w, (y + 1) * w));
+        },
+        emit: (y, q) => {
+          assert.is(y, emitted++);
+          out.set(q, y * w);
+        },
+      });
+      for (available = Math.min(h, band); ; available = Math.min(h, available + band)) {
+        stream.advance(available);
+        // Each row as soon as the rows it needs (up to 2r below it) are there.
+        assert.is(emitted, Math.max(0, available === h ? h : available - 2 * r), `${w}x${h} r=${r} band ${band}: rows emitted with ${available} available`);
+        if (available === h) break;
+      }
+      assert.equal(Array.from(out), Array.from(expected), `${w}x${h} r=${r} band ${band}`);
+    }
+  }
 });
 
 test('the streamed softmax is the clipped softmax: exactly for two frames, and when no clip moves', () => {

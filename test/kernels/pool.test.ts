@@ -90,4 +90,60 @@ test('a lease gives back everything it still holds, and only what it holds', () 
   assert.is(pool.inUse, 0);
 });
 
+test('transient arrays come from the end of the free space, so that a short-lived copy leaves no hole', () => {
+  const KB = 1024;
+  const pool = new BufferPool({ arenaBytes: 64 * KB });
+  const state = pool.uint8(16 * KB); // lives all run
+  const copy = pool.uint8(12 * KB, true); // a frame's samples, while it is warped
+  assert.is(copy.byteOffset, 52 * KB, 'at the end');
+  const coverage = pool.uint8(4 * KB); // lives while the frame is folded
+  assert.is(coverage.byteOffset, 16 * KB, 'after the state');
+  pool.release(copy);
+  // The measure fits in one piece after the coverage: first fit alone would have put the copy there and the coverage after it.
+  const measure = pool.uint8(40 * KB);
+  assert.is(measure.byteOffset, 20 * KB);
+  assert.is(measure.buffer, state.buffer);
+  // Through a lease too: the end of the last free span that fits, else of an earlier one.
+  pool.release(measure, coverage);
+  const lease = pool.lease();
+  const x = lease.uint8(4 * KB);
+  lease.uint8(4 * KB);
+  const y = lease.uint8(8 * KB, true);
+  assert.equal([x.byteOffset, y.byteOffset], [16 * KB, 56 * KB]);
+  lease.release(x); // free: 16..20 and 24..56 KB
+  const big = lease.float32(8 * KB, true); // 32 KB: the last span, an exact fit
+  assert.is(big.byteOffset, 24 * KB);
+  const small = lease.uint16(KB, true); // 2 KB: the end of the only span left
+  assert.is(small.byteOffset, 18 * KB);
+  lease.releaseAll();
+  assert.is(pool.inUse, 16 * KB, 'only the state');
+  // A transient request larger than any free span gets an arena of its own.
+  const huge = pool.uint8(100 * KB, true);
+  assert.is.not(huge.buffer, state.buffer);
+  assert.is(huge.byteOffset, 0);
+  assert.is(pool.bytes, 164 * KB);
+});
+
+test('touched counts the parts of the arenas ever handed out, in 64 KiB steps, and is kept until clear', () => {
+  const KB = 1024;
+  const pool = new BufferPool({ arenaBytes: 1024 * KB });
+  assert.is(pool.touched, 0);
+  const a = pool.uint8(100 * KB); // granules 0-1
+  assert.is(pool.touched, 128 * KB);
+  const b = pool.uint8(10 * KB); // 100..110 KB: granule 1, counted already
+  assert.is(pool.touched, 128 * KB);
+  const c = pool.uint8(64 * KB, true); // the last granule
+  assert.is(c.byteOffset, 960 * KB);
+  assert.is(pool.touched, 192 * KB);
+  pool.release(a, b, c);
+  const d = pool.uint8(200 * KB); // granules 0-3: two of them new
+  assert.is(pool.touched, 320 * KB, 'what was handed out before still counts');
+  pool.release(d);
+  const odd = new BufferPool({ arenaBytes: 100 * KB });
+  odd.uint8(100 * KB);
+  assert.is(odd.touched, 100 * KB, 'a partial last granule counts its bytes');
+  pool.clear();
+  assert.is(pool.touched, 0);
+});
+
 test.run();

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import type { Affine } from '../../lib/align/affine.js';
 import { cv, floatImageFromMat, loadOpenCV, matFromImage, MatScope } from '../../lib/cv/index.js';
 import type { FloatImage, Image } from '../../lib/image.js';
-import { warpAffine } from '../../lib/kernels/warp.js';
+import { warpAffine, type WarpBand } from '../../lib/kernels/warp.js';
 import { SerialExecutor } from '../../lib/parallel/executor.js';
 import { ThreadedExecutor } from '../../lib/parallel/threads.js';
 import { maxAbsDiff, randomImage, rng } from '../helpers/random.js';
@@ -141,6 +141,36 @@ test('in bands: row ranges, the serial executor and a ThreadedExecutor(2) give o
     assert.equal(Array.from(tOut.data), Array.from(whole.data));
     assert.equal(Array.from(tCoverage), Array.from(wholeCoverage));
     pool.release(shared.data, tOut.data, tCoverage);
+  } finally {
+    await threaded.close();
+  }
+});
+
+test('a band of the output grid (WarpBand) holds those rows of the whole warp, serially and on two threads', async () => {
+  const [W, H, w, h] = [120, 90, 130, 301];
+  const m = randomAffine(8, W, H, false);
+  // 8-bit samples, as the engine warps them.
+  const src: Image = { width: W, height: H, channels: 3, data: Uint8Array.from(randomImage(W, H, 3, 8).data, Math.round) };
+  const whole = { width: w, height: h, channels: 3, data: new Float32Array(w * h * 3) };
+  const wholeCoverage = new Uint8Array(w * h);
+  warpAffine(src, m, [1, 1, 1], [0, 0, 0], whole, wholeCoverage);
+  const threaded = new ThreadedExecutor(2);
+  try {
+    const pool = threaded.pool;
+    const shared: Image = { ...src, data: pool.uint8(src.data.length) };
+    shared.data.set(src.data);
+    for (const exec of [new SerialExecutor(), threaded]) {
+      // Bands of 1, 128 (split between the threads) and the rest of the rows, each written at the start of its buffers.
+      for (const [y0, y1] of [[0, 1], [1, 129], [129, 301]]) {
+        const band: WarpBand = { width: w, height: y1 - y0, channels: 3, data: pool.float32((y1 - y0) * w * 3), top: y0 };
+        const coverage = pool.uint8((y1 - y0) * w);
+        await exec.warpAffine(shared, m, [1, 1, 1], [0, 0, 0], band, coverage);
+        assert.equal(Array.from(band.data), Array.from(whole.data.subarray(y0 * w * 3, y1 * w * 3)), `rows ${y0}..${y1}, ${exec.threads} thread(s)`);
+        assert.equal(Array.from(coverage), Array.from(wholeCoverage.subarray(y0 * w, y1 * w)));
+        pool.release(band.data, coverage);
+      }
+    }
+    pool.release(shared.data);
   } finally {
     await threaded.close();
   }

@@ -5,9 +5,9 @@
  * blended by guided-filter weights (`dmap`) or copied (`select`).
  */
 import { assertNumber, assertOdd } from '../../errors.js';
-import { copyWhere, divideBy, floatToSamples, grayPlane, guidedFilterRows, guidedFilterScratch, weightedAdd } from '../../kernels/fold.js';
+import { copyWhere, divideBy, floatToSamples, grayPlane, guidedFilterScratch, guidedFilterStream, weightedAdd } from '../../kernels/fold.js';
 import { framesNamed, sharpestFrame, type SharpestState } from './decision.js';
-import type { FocusMeasure, FoldInfo, FoldResult, FoldRun, FoldStrategy } from './fold.js';
+import type { FocusMeasure, FoldInfo, FoldResult, FoldRun, FoldStrategy, FrameRows, RunBuffers } from './fold.js';
 import { smlFocusMeasure } from './measures.js';
 
 /** Options of {@link dmapFold} and {@link selectFold}. */
@@ -64,11 +64,13 @@ const CHOSEN_FLOOR = 1e-4;
 /** The weight of a chosen frame where it has no data (aligned frames): any covered frame's weight outweighs it. */
 const UNCOVERED_FLOOR = 1e-12;
 
-/** The first pass both methods share, and the second pass each does its own way. */
-function twoPass(info: FoldInfo, { measure, majority, gate }: DepthDecision, second: (map: Uint16Array) => Omit<FoldRun, 'passes' | 'endPass'>): FoldRun {
+type SecondPass = Omit<FoldRun, 'passes' | 'endPass' | 'addRows'> & Required<Pick<FoldRun, 'addRows'>>;
+
+/** The first pass both methods share, and the second pass each does its own way (from whole frames, or from their rows). */
+function twoPass(info: FoldInfo, { measure, majority, gate }: DepthDecision, second: (map: Uint16Array) => SecondPass): FoldRun {
   const decide = sharpestFrame(majority, gate);
   const state: SharpestState = decide.begin(info);
-  let rest: Omit<FoldRun, 'passes' | 'endPass'> | undefined;
+  let rest: SecondPass | undefined;
   let map: Uint16Array | undefined;
   return {
     passes: 2,
@@ -77,6 +79,10 @@ function twoPass(info: FoldInfo, { measure, majority, gate }: DepthDecision, sec
       const values = await measure.compute(frame, info);
       decide.add(state, { measure: values, ...(coverage ? { coverage } : {}) }, index);
       info.buffers.free(values);
+    },
+    async addRows(frame, index, pass) {
+      if (pass !== 1 || !rest) throw new Error('the depth-map methods read rows only in their second pass');
+      return rest.addRows(frame, index, pass);
     },
     async endPass() {
       map = await decide.finish(state);
@@ -131,32 +137,53 @@ export function dmapFold(options: DmapFoldOptions = {}): FoldStrategy {
         const n = info.width * info.height;
         const acc = buffers.float32(n * channels).fill(0);
         const sum = buffers.float32(n).fill(0);
+        const { width, height } = info;
+        const r = Math.round(radius);
+        /**
+         * Fold a frame in row by row, so that it needs a few rows of scratch besides the state, not full planes:
+         * the guide (the frame's gray), the weight (1 where chosen), the guided filter, the fold. `row(y)` and
+         * `covered(y)` give the frame's rows as they arrive (`advance`), at most 2r rows behind the last one.
+         */
+        const blend = (index: number, row: (y: number) => Float32Array, covered: ((y: number) => Uint8Array) | undefined) => {
+          const scratch = buffers.float32(guidedFilterScratch(width, r));
+          const stream = guidedFilterStream(width, height, r, eps, scratch, {
+            guide: (y, out) => grayPlane({ width, height: 1, channels, data: row(y) }, 1 / 255, out),
+            input: (y, out) => {
+              for (let x = 0, o = y * width; x < width; x++) out[x] = map[o + x] === index ? 1 : 0;
+            },
+            emit: (y, w) => {
+              const o = y * width;
+              const coverage = covered?.(y);
+              for (let x = 0; x < width; x++) {
+                const p = o + x;
+                const q = w[x] > 0 ? w[x] : 0;
+                // Uncovered: no weight, unless the (majority-filtered) map chose this frame there, where a
+                // tiny one keeps the sum from being 0 (the warp's replicated edge then fills in).
+                w[x] = coverage && coverage[x] === 0 ? (map[p] === index ? UNCOVERED_FLOOR : 0) : map[p] === index ? q + CHOSEN_FLOOR : q;
+              }
+              weightedAdd(acc.subarray(o * channels, (o + width) * channels), sum.subarray(o, o + width), row(y), w, channels);
+            },
+          });
+          return { advance: (rows: number) => stream.advance(rows), end: () => buffers.free(scratch) };
+        };
         return {
           async add(frame, index, _pass, coverage) {
-            // Row by row, so that a frame needs a few rows of scratch besides the state, not full planes:
-            // the guide (the frame's gray), the weight (1 where chosen), the guided filter, the fold.
-            const { width, height } = info;
             const data = frame.data;
-            const r = Math.round(radius);
-            const scratch = buffers.float32(guidedFilterScratch(width, r));
-            guidedFilterRows(width, height, r, eps, scratch, {
-              guide: (y, row) => grayPlane({ width, height: 1, channels, data: data.subarray(y * width * channels, (y + 1) * width * channels) }, 1 / 255, row),
-              input: (y, row) => {
-                for (let x = 0, o = y * width; x < width; x++) row[x] = map[o + x] === index ? 1 : 0;
-              },
-              emit: (y, w) => {
-                for (let x = 0, o = y * width; x < width; x++) {
-                  const p = o + x;
-                  const q = w[x] > 0 ? w[x] : 0;
-                  // Uncovered: no weight, unless the (majority-filtered) map chose this frame there, where a
-                  // tiny one keeps the sum from being 0 (the warp's replicated edge then fills in).
-                  w[x] = coverage && coverage[p] === 0 ? (map[p] === index ? UNCOVERED_FLOOR : 0) : map[p] === index ? q + CHOSEN_FLOOR : q;
-                }
-                const o = y * width;
-                weightedAdd(acc.subarray(o * channels, (o + width) * channels), sum.subarray(o, o + width), data.subarray(o * channels, (o + width) * channels), w, channels);
-              },
-            });
-            buffers.free(scratch);
+            const rowLength = width * channels;
+            const run = blend(index, (y) => data.subarray(y * rowLength, (y + 1) * rowLength), coverage && ((y) => coverage.subarray(y * width, (y + 1) * width)));
+            run.advance(height);
+            run.end();
+          },
+          async addRows(frame, index) {
+            // Two bands of rows, read in turn: the guided filter emits rows at most 2r behind the last one read.
+            const bands = new BandRows(frame, buffers, bandHeight(info, 2 * r + 2), 2, true);
+            const run = blend(index, (y) => bands.row(y), frame.covered ? (y) => bands.coverage(y) : undefined);
+            try {
+              await bands.each((y1) => run.advance(y1));
+            } finally {
+              run.end();
+              bands.end();
+            }
           },
           async finish(sixteen) {
             divideBy(acc, sum, channels);
@@ -187,12 +214,90 @@ export function selectFold(options: DepthMapFoldOptions = {}): FoldStrategy {
           async add(frame, index) {
             copyWhere(map, index, frame.data, out, info.channels);
           },
+          async addRows(frame, index) {
+            const { width, channels } = info;
+            const bands = new BandRows(frame, info.buffers, bandHeight(info, 1), 1, false);
+            try {
+              await bands.each((y1, y0) => copyWhere(map.subarray(y0 * width, y1 * width), index, bands.rows(y0, y1), out.subarray(y0 * width * channels, y1 * width * channels), channels));
+            } finally {
+              bands.end();
+            }
+          },
           async finish(sixteen) {
             return { image: toImage(out, info, sixteen) };
           },
         };
       }),
   };
+}
+
+/** Rows per band and per thread when a frame is read in bands: enough for each thread's share to be worth a message. */
+const BAND_ROWS_PER_THREAD = 64;
+
+/** Rows per band for a run: at least `least`, at most the height. */
+function bandHeight(info: FoldInfo, least: number): number {
+  return Math.min(info.height, Math.max(least, BAND_ROWS_PER_THREAD * info.exec.threads));
+}
+
+/**
+ * A frame's rows read a band at a time into a few band buffers used in
+ * turn (so that the last `slots - 1` bands stay readable while the next
+ * one is read), with their coverage when wanted.
+ */
+class BandRows {
+  readonly #frame: FrameRows;
+  readonly #buffers: RunBuffers;
+  readonly #band: number;
+  readonly #data: Float32Array[];
+  readonly #coverage: Uint8Array[];
+  readonly #rowLength: number;
+
+  constructor(frame: FrameRows, buffers: RunBuffers, band: number, slots: number, coverage: boolean) {
+    this.#frame = frame;
+    this.#buffers = buffers;
+    this.#band = band;
+    this.#rowLength = frame.width * frame.channels;
+    this.#data = Array.from({ length: slots }, () => buffers.float32(band * this.#rowLength));
+    this.#coverage = coverage && frame.covered ? Array.from({ length: slots }, () => buffers.uint8(band * frame.width)) : [];
+  }
+
+  /** Read every band in order, calling `then(y1, y0)` once rows `y0 .. y1-1` are in. */
+  async each(then: (y1: number, y0: number) => void): Promise<void> {
+    const { height, width } = this.#frame;
+    for (let y0 = 0; y0 < height; y0 += this.#band) {
+      const y1 = Math.min(height, y0 + this.#band);
+      const slot = this.#slot(y0);
+      const coverage = this.#coverage[slot];
+      await this.#frame.read(y0, y1, this.#data[slot].subarray(0, (y1 - y0) * this.#rowLength), coverage?.subarray(0, (y1 - y0) * width));
+      then(y1, y0);
+    }
+  }
+
+  /** Rows `y0 .. y1-1`, all in one band. */
+  rows(y0: number, y1: number): Float32Array {
+    const o = (y0 % this.#band) * this.#rowLength;
+    return this.#data[this.#slot(y0)].subarray(o, o + (y1 - y0) * this.#rowLength);
+  }
+
+  /** Row y (of a band still held). */
+  row(y: number): Float32Array {
+    return this.rows(y, y + 1);
+  }
+
+  /** Row y's coverage (of a band still held), when the frame has coverage and it was asked for. */
+  coverage(y: number): Uint8Array {
+    const o = (y % this.#band) * this.#frame.width;
+    return this.#coverage[this.#slot(y)].subarray(o, o + this.#frame.width);
+  }
+
+  /** Give the band buffers back. */
+  end(): void {
+    this.#buffers.free(...this.#data, ...this.#coverage);
+  }
+
+  #slot(y: number): number {
+    return Math.floor(y / this.#band) % this.#data.length;
+  }
 }
 
 /** Float samples (0..255 scale) to a plain 8- or 16-bit image, rounded. */

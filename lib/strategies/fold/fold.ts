@@ -35,12 +35,16 @@ export interface Fold<S, I, R> {
  * every one of which the engine gives back when the run ends, whatever happened.
  */
 export interface RunBuffers {
-  /** A Float32Array of `length` elements, contents unspecified. */
-  float32(length: number): Float32Array;
-  /** A Uint8Array of `length` elements, contents unspecified. */
-  uint8(length: number): Uint8Array;
-  /** A Uint16Array of `length` elements, contents unspecified. */
-  uint16(length: number): Uint16Array;
+  /**
+   * A Float32Array of `length` elements, contents unspecified; `transient`:
+   * short-lived (given back before most arrays taken around it), so taken
+   * where it leaves no hole among them.
+   */
+  float32(length: number, transient?: boolean): Float32Array;
+  /** A Uint8Array of `length` elements, contents unspecified (`transient` as for `float32`). */
+  uint8(length: number, transient?: boolean): Uint8Array;
+  /** A Uint16Array of `length` elements, contents unspecified (`transient` as for `float32`). */
+  uint16(length: number, transient?: boolean): Uint16Array;
   /**
    * Take over arrays another function took for the run: with the engine,
    * nothing to do (arrays taken through the run's `exec` are the run's
@@ -97,6 +101,18 @@ export interface FoldRun {
    */
   add(frame: FloatImage, index: number, pass: number, coverage?: Uint8Array): Promise<void>;
   /**
+   * Fold frame `index` in during pass `pass` from its rows, read a band at a
+   * time ({@link FrameRows}), instead of {@link FoldRun.add} with the whole
+   * frame: the same result, without the whole prepared frame in memory.
+   * Optional; the engine uses it for the second reading when it can read
+   * the frame that way (otherwise it calls `add`).
+   *
+   * @param frame - The prepared frame's rows.
+   * @param index - Its index in the stack.
+   * @param pass - 0 or 1.
+   */
+  addRows?(frame: FrameRows, index: number, pass: number): Promise<void>;
+  /**
    * The first pass is over: returns, for the second, whether each frame is
    * needed (a frame that won no pixel need not be read again).
    */
@@ -107,6 +123,31 @@ export interface FoldRun {
    * @param sixteen - Make 16-bit samples (else 8-bit).
    */
   finish(sixteen: boolean): Promise<FoldResult>;
+}
+
+/**
+ * A prepared frame that is read a band of rows at a time (see
+ * {@link FoldRun.addRows}): the rows hold the values the whole prepared
+ * frame would hold (float32 on the 0..255 scale, aligned).
+ */
+export interface FrameRows {
+  /** Width of the prepared frame. */
+  readonly width: number;
+  /** Height of the prepared frame. */
+  readonly height: number;
+  /** Samples per pixel. */
+  readonly channels: number;
+  /** Whether the frame has a coverage mask (where it has data after alignment); if not, it covers everything. */
+  readonly covered: boolean;
+  /**
+   * Read rows `y0 .. y1-1`.
+   *
+   * @param y0 - First row.
+   * @param y1 - Row after the last (at most `height`).
+   * @param out - `(y1 - y0) * width * channels` values, from the run's buffers (threads may write them).
+   * @param coverage - `(y1 - y0) * width` bytes from the run's buffers, filled when `covered` (1: the frame has data there).
+   */
+  read(y0: number, y1: number, out: Float32Array, coverage?: Uint8Array): Promise<void>;
 }
 
 /** An N-frame method: makes a {@link FoldRun} for a run. */

@@ -6,7 +6,7 @@
 import { assertOdd, assertNumber, invalidParameter } from '../../errors.js';
 import type { FloatImage } from '../../image.js';
 import { Stencil } from '../../kernels/activity.js';
-import { boxSumRunning, squaredSum } from '../../kernels/fold.js';
+import { squaredSum, windowSumsInPlace, windowSumsScratch } from '../../kernels/fold.js';
 import type { FocusMeasure } from './fold.js';
 
 /**
@@ -95,18 +95,12 @@ export function smlFocusMeasure(options: SmlOptions = {}): FocusMeasure {
     name: `sml/${window}+${wideWeight}*${wide}`,
     compute: async (image, { exec, buffers }) => {
       const { width, height } = image;
-      const n = width * height;
-      const plane = await exec.activity(image, 'all', Stencil.SECOND_DIFFERENCE, buffers.float32(n));
-      const copy = wideWeight > 0 ? buffers.float32(n) : undefined;
-      copy?.set(plane);
-      const local = buffers.float32(n);
-      boxSumRunning(plane, width, height, window, local);
-      if (copy) {
-        boxSumRunning(copy, width, height, wide, plane);
-        for (let i = 0; i < n; i++) local[i] += scale * plane[i];
-      }
-      buffers.free(plane, copy);
-      return local;
+      const plane = await exec.activity(image, 'all', Stencil.SECOND_DIFFERENCE, buffers.float32(width * height));
+      // Both box sums streamed over rows, in place: one plane for the whole measure.
+      const scratch = buffers.float32(windowSumsScratch(width, window, wide));
+      windowSumsInPlace(plane, width, height, window, wide, wideWeight > 0 ? scale : 0, scratch);
+      buffers.free(scratch);
+      return plane;
     },
   };
 }
