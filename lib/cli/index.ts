@@ -11,12 +11,13 @@ import { errorText } from './flags.js';
 import { evaluateCliCommand } from './evaluate.js';
 import { pairCommand } from './pair.js';
 import { stackCommand } from './stack.js';
+import { batchCommand } from './batch.js';
 import { cleanUpRun, endRun, withSignalCleanup } from './signals.js';
 
 export { ExitCode, type CliStreams, type TextSink } from './command.js';
 
 /** The commands; the one without a name is the default. */
-const COMMANDS: readonly Command[] = [pairCommand, stackCommand, evaluateCliCommand];
+const COMMANDS: readonly Command[] = [pairCommand, stackCommand, evaluateCliCommand, batchCommand];
 
 /** The command that `argv` asks for, and its arguments. */
 function dispatch(argv: string[]): [Command, string[]] {
