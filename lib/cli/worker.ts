@@ -6,6 +6,8 @@
  * The queue code (bullmq, ioredis) is loaded only when the command runs.
  */
 import yargs from 'yargs';
+import { getCodec } from '../codecs/index.js';
+import { loadOpenCV } from '../cv/runtime.js';
 import { ExitCode, PROGRAM, usageError, type Command, type CommandContext } from './command.js';
 import { checkRepeated, checkShortOptions, errorText, parseInteger, parseNumber } from './flags.js';
 import { finishParser } from './parser.js';
@@ -78,6 +80,8 @@ export const workerCommand: Command & { ownsSignals: true } = {
     const lockDuration = parseInteger('lock-duration', args['lock-duration'], 100, 24 * 3600_000);
     const stalledInterval = parseInteger('stalled-interval', args['stalled-interval'], 100, 24 * 3600_000);
     const { createWorker, describeConnection } = await import('../queue/index.js');
+    // OpenCV.js compiles and the codec loads before the first job, not while it holds a lock.
+    await Promise.all([loadOpenCV(), getCodec()]);
 
     const say = (line: string) => void stdout.write(`${line}\n`);
     const important = (line: string) => / failed|redis: |given back|lost its lock|warning: /.test(line);
