@@ -16,7 +16,7 @@ import { checkRepeated, checkShortOptions, errorText, parseInteger } from './fla
 import { checkNoInputOverwritten, prepareOutputDir } from './output.js';
 import { finishParser } from './parser.js';
 import { STACK_SINGLE_FLAGS, stackFlags, stackJobOptions } from './stack-flags.js';
-import { REDIS_FLAG, redisUrl } from './worker.js';
+import { REDIS_FLAG, redisUrl, timeoutMs } from './worker.js';
 
 function parser() {
   const parser = stackFlags(
@@ -33,6 +33,7 @@ function parser() {
   )
     .option('redis', REDIS_FLAG)
     .option('queue', { type: 'string', requiresArg: true, default: 'focus-stacking', describe: 'The queue\'s name' })
+    .option('timeout', { type: 'string', requiresArg: true, default: '10', describe: 'Seconds to wait for Redis at the start' })
     .option('attempts', { type: 'string', requiresArg: true, default: '3', describe: 'Runs of a job before it fails (bad input fails at the first), 1 to 100' })
     .option('backoff', { type: 'string', requiresArg: true, default: '5000', describe: 'Milliseconds before the first retry, doubled each time' })
     .option('wait', { type: 'boolean', default: false, describe: 'Follow the jobs until they end; exit 0 only if all succeeded' })
@@ -76,7 +77,7 @@ export const enqueueCommand: Command = {
 
     const say = (line: string) => void stdout.write(`${line}\n`);
     const { stackQueue } = await import('../queue/index.js');
-    const queue = await stackQueue(url, { queue: args.queue, attempts, backoff, events: args.wait }).catch((error: unknown) => Promise.reject(fileError(errorText(error))));
+    const queue = await stackQueue(url, { queue: args.queue, attempts, backoff, events: args.wait, connectTimeout: timeoutMs(args.timeout) }).catch((error: unknown) => Promise.reject(fileError(errorText(error))));
     let failed = 0;
     try {
       const names = new Map<string, StackFolder>();

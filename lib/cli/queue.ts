@@ -7,7 +7,7 @@ import yargs from 'yargs';
 import { ExitCode, PROGRAM, fileError, type Command, type CommandContext } from './command.js';
 import { checkRepeated, checkShortOptions, errorText, parseInteger } from './flags.js';
 import { finishParser } from './parser.js';
-import { REDIS_FLAG, redisUrl } from './worker.js';
+import { REDIS_FLAG, redisUrl, timeoutMs } from './worker.js';
 
 function parser() {
   const parser = yargs()
@@ -18,6 +18,7 @@ function parser() {
     .positional('action', { type: 'string', choices: ['status'], describe: 'What to do' })
     .option('redis', REDIS_FLAG)
     .option('queue', { type: 'string', requiresArg: true, default: 'focus-stacking', describe: 'The queue\'s name' })
+    .option('timeout', { type: 'string', requiresArg: true, default: '10', describe: 'Seconds to wait for Redis at the start' })
     .option('failed', { type: 'string', requiresArg: true, default: '20', describe: 'Show at most this many failed jobs (newest first)' })
     .option('json', { type: 'boolean', default: false, describe: 'Print the counts and failed jobs as JSON' });
   return finishParser(parser, false, (message) => message.replace(/^not enough non-option arguments: got 0, need at least 1$/, 'expected an action: status'));
@@ -41,7 +42,7 @@ export const queueCommand: Command = {
     const limit = parseInteger('failed', args.failed, 1, 10_000);
     const url = await redisUrl(args.redis);
     const { stackQueue } = await import('../queue/index.js');
-    const queue = await stackQueue(url, { queue: args.queue, events: false }).catch((error: unknown) => Promise.reject(fileError(errorText(error))));
+    const queue = await stackQueue(url, { queue: args.queue, events: false, connectTimeout: timeoutMs(args.timeout) }).catch((error: unknown) => Promise.reject(fileError(errorText(error))));
     try {
       const counts = await queue.counts();
       const failed = counts.failed > 0 ? await queue.failed(limit) : [];

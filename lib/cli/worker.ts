@@ -36,6 +36,13 @@ export async function redisUrl(given: string | undefined): Promise<string> {
   return url;
 }
 
+/** `--timeout S` in milliseconds (at least 1). */
+export function timeoutMs(raw: string): number {
+  const seconds = parseNumber('timeout', raw);
+  if (!(seconds > 0 && seconds <= 3600)) throw usageError(`--timeout: expected a number of seconds above 0, at most 3600, but received ${JSON.stringify(raw)}`);
+  return Math.max(1, Math.round(seconds * 1000));
+}
+
 function parser() {
   const parser = yargs()
     .scriptName(`${PROGRAM} worker`)

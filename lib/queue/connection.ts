@@ -23,7 +23,9 @@ export class RedisUrlError extends TypeError {
  * @returns `redis://user:***@host:6379/0`; the text as it is when it is no URL.
  */
 export function redactUrl(url: string): string {
-  return url.replace(/^(rediss?:\/\/)([^@/]*)@/i, (_all, scheme: string, auth: string) => {
+  // Not a URL with a scheme (mistyped): whatever comes before an "@" may be a secret.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return url.includes('@') ? `***@${url.slice(url.lastIndexOf('@') + 1)}` : url;
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@/i, (_all, scheme: string, auth: string) => {
     const colon = auth.indexOf(':');
     return `${scheme}${colon < 0 ? '***' : `${auth.slice(0, colon + 1)}***`}@`;
   });
@@ -64,7 +66,7 @@ function safeDecode(text: string): string {
 export function redactor(connection: RedisConnection): (text: string) => string {
   const secrets = secretsOf(connection).sort((a, b) => b.length - a.length);
   return (text) => {
-    let out = text.replace(/(rediss?:\/\/)[^@/\s"']*@/gi, (_all, scheme: string) => `${scheme}***@`);
+    let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^@/\s"']*@/gi, (_all, scheme: string) => `${scheme}***@`);
     for (const secret of secrets) out = out.split(secret).join('***');
     return out;
   };

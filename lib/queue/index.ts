@@ -11,4 +11,4 @@ export { connectionOptions, describeConnection, redactor, redactUrl, RedisUrlErr
 export { checkStackJob, DEFAULT_QUEUE, jobProgress, type StackJob, type StackJobProgress } from './job.js';
 export { stackQueue, type FailedJob, type QueueCounts, type StackJobOutcome, type StackQueue, type StackQueueOptions } from './queue.js';
 export { createWorker, type StackWorker, type StackWorkerOptions } from './worker.js';
-export type { StackFilesReport, StackJobOptions } from '../batch/files.js';
+export type { StackFilesReport, StackJobOptions, StackTarget } from '../batch/files.js';

@@ -91,9 +91,31 @@ export interface FailedJob {
  * {@link StackJobProgress}), `completed` (id, report), `failed` (id,
  * reason), `error` (Error, its message without secrets).
  */
-export interface StackQueue extends EventEmitter {
+export interface StackQueue {
   /** The BullMQ queue. */
   readonly queue: Queue;
+  /**
+   * Listen to the jobs' events.
+   *
+   * @param event - `progress` (id, progress), `completed` (id, report), `failed` (id, reason), `error` (an error without secrets).
+   * @param listener - Called with the event's values.
+   * @returns The queue.
+   */
+  on(event: 'progress', listener: (id: string, progress: StackJobProgress) => void): this;
+  /** See the first overload. */
+  on(event: 'completed', listener: (id: string, report: StackFilesReport) => void): this;
+  /** See the first overload. */
+  on(event: 'failed', listener: (id: string, reason: string) => void): this;
+  /** See the first overload. */
+  on(event: 'error', listener: (error: Error) => void): this;
+  /**
+   * Stop listening.
+   *
+   * @param event - As for `on`.
+   * @param listener - The listener given to `on`.
+   * @returns The queue.
+   */
+  off(event: 'progress' | 'completed' | 'failed' | 'error', listener: (...args: never[]) => void): this;
   /**
    * Add one stack.
    *
@@ -159,7 +181,7 @@ export async function stackQueue(connection: RedisConnection, options: StackQueu
   const common = { connection: connectionOptions(connection), ...(prefix === undefined ? {} : { prefix }) };
   const queue = new Queue(name, common);
   const listener = events ? new QueueEvents(name, common) : undefined;
-  const emitter = new EventEmitter() as StackQueue;
+  const emitter = new EventEmitter();
   let lastError: unknown;
   const onError = (error: Error) => {
     lastError = error;
@@ -217,7 +239,7 @@ export async function stackQueue(connection: RedisConnection, options: StackQueu
     }, 1000);
   };
 
-  return Object.assign(emitter, {
+  const stackQueueObject = Object.assign(emitter, {
     queue,
     async add(stack: StackJob): Promise<string> {
       const data = checkStackJob(stack);
@@ -254,4 +276,5 @@ export async function stackQueue(connection: RedisConnection, options: StackQueu
       await close();
     },
   });
+  return stackQueueObject as unknown as StackQueue;
 }
