@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { closeExecutors } from '../../lib/parallel/index.js';
-import { stackQueue, type StackQueue } from '../../lib/queue/index.js';
+import { createWorker, stackQueue, type StackQueue } from '../../lib/queue/index.js';
 import { removeScratch, runCli, scratchDir } from '../helpers/cli.js';
 import { writeStacks } from '../batch/frames.js';
 import { killAll, redisAvailable, startRedis, startWorker, type RedisServer, type WorkerProcess } from './redis.js';
@@ -148,10 +148,11 @@ if (!available) {
     }
   });
 
-  test('SIGTERM drains: the running job finishes, no other is taken, exit 0', async () => {
+  test('SIGTERM drains: the running job finishes (and keeps its lock past --lock-duration), no other is taken, exit 0', async () => {
     const url = redis!.url;
     const out = join(dir, 'drain');
-    const worker = await startWorker(url, ['--queue', 'drain', ...FAST], { FOCUS_STACKING_TEST_HOLD_WRITE_MS: '1500' });
+    // Writing alone takes 5 s, more than the 4 s lock: the lock must be renewed, or the worker's own stalled check would take the job away.
+    const worker = await startWorker(url, ['--queue', 'drain', ...FAST], { FOCUS_STACKING_TEST_HOLD_WRITE_MS: '5000' });
     const queue = await stackQueue(url, { queue: 'drain', events: false });
     try {
       const run = await runCli(['enqueue', stacks[4], stacks[5], '--redis', url, '--queue', 'drain', '-o', out, '-q']);
@@ -166,7 +167,31 @@ if (!available) {
       assert.equal(await readdir(out), ['s04.jpg']);
       const counts = await queue.counts();
       assert.equal([counts.waiting, counts.active, counts.completed], [1, 0, 1]);
+      assert.is(worker.output().match(/: started/g)?.length, 1, worker.output());
+      assert.not.match(worker.output(), /lock|redis: /);
     } finally {
+      await queue.close();
+    }
+  });
+
+  test('close(grace): a job still running when the grace ends is given back to the queue, nothing written', async () => {
+    const url = redis!.url;
+    const lines: string[] = [];
+    const worker = createWorker(url, { queue: 'grace', lockDuration: 4000, stalledInterval: 1000, onLog: (line) => lines.push(line) });
+    const queue = await stackQueue(url, { queue: 'grace' });
+    try {
+      // 48 frames (the 4 of a stack, 12 times): long enough to be stopped between two frames.
+      const frames = Array.from({ length: 48 }, (_, i) => join(stacks[2], ['pcb_001.png', 'pcb_003.png', 'pcb_004.png', 'pcb_007.png'][i % 4]));
+      const started = new Promise<void>((resolve) => queue.on('progress', (_id, p) => p.step >= 2 && resolve()));
+      const id = await queue.add({ name: 'long', frames, output: join(dir, 'grace.jpg'), options: { align: false } });
+      await started;
+      await worker.close(200);
+      assert.ok(lines.some((l) => /^job \d+ long: given back to the queue \(the worker is stopping\)$/.test(l)), lines.join('\n'));
+      const job = await queue.queue.getJob(id);
+      assert.is(await job!.getState(), 'waiting');
+      assert.not.ok(await readFile(join(dir, 'grace.jpg')).catch(() => false), 'no result written');
+    } finally {
+      await worker.close();
       await queue.close();
     }
   });
