@@ -6,10 +6,12 @@
  *   npx tsc -p tsconfig.json
  *   node dist/bench/queue.js                       # 24 stacks of 8 frames, 2 MP
  *   node dist/bench/queue.js --stacks 6 --mp 0.3   # smaller, to check that it runs
+ *   node dist/bench/queue.js --overhead-only       # part 1 alone
  *
- * 1. Overhead per job: the same small stacks (4 frames, 320x240) one after
- *    another, by `stackToFiles` directly and through the queue (add, then wait
- *    for completion) with a worker in this process; the median of each.
+ * 1. Overhead per job: the same small stacks (4 frames, 320x240), each by
+ *    `stackToFiles` directly and then through the queue (add, then wait for
+ *    completion) with a worker in this process, 20 pairs one job at a time;
+ *    the medians, and the median of the pairs' differences.
  * 2. `--stacks` stacks of `--frames` frames (`--mp` megapixels, cut from the
  *    pcb frames) through 1 and 2 worker processes (`enqueue --wait`), and
  *    through `batch`: wall time, and each worker's peak RSS (VmHWM) after its
@@ -125,29 +127,31 @@ async function main(): Promise<void> {
     const outSmall = join(dir, 'out-small');
     await mkdir(outSmall);
     const framesOf = async (folder: string) => (await readdir(folder)).sort().map((f) => join(folder, f));
-    const direct: number[] = [];
-    for (const [i, folder] of small.entries()) {
-      const t = performance.now();
-      await stackToFiles(await framesOf(folder), { output: join(outSmall, `d${i}.jpg`) });
-      direct.push(performance.now() - t);
-    }
     const worker = createWorker(redis.url, { queue: 'overhead' });
     const queue = await stackQueue(redis.url, { queue: 'overhead' });
+    // Interleaved (direct, queued, direct, queued...), so that the machine's load weighs on both alike; the first pair warms up.
+    const direct: number[] = [];
     const queued: number[] = [];
-    for (const [i, folder] of small.entries()) {
-      const t = performance.now();
-      const id = await queue.add({ name: `q${i}`, frames: await framesOf(folder), output: join(outSmall, `q${i}.jpg`) });
-      const [o] = await queue.wait([id]);
-      if (o.state !== 'completed') throw new Error(`job ${id} failed: ${o.reason}`);
-      queued.push(performance.now() - t);
+    for (let round = 0; round < 2; round++) {
+      for (const [i, folder] of small.entries()) {
+        let t = performance.now();
+        await stackToFiles(await framesOf(folder), { output: join(outSmall, `d${round}-${i}.jpg`) });
+        direct.push(performance.now() - t);
+        t = performance.now();
+        const id = await queue.add({ name: `q${i}`, frames: await framesOf(folder), output: join(outSmall, `q${round}-${i}.jpg`) });
+        const [o] = await queue.wait([id]);
+        if (o.state !== 'completed') throw new Error(`job ${id} failed: ${o.reason}`);
+        queued.push(performance.now() - t);
+      }
     }
     await queue.close();
     await worker.close();
     await closeExecutors();
-    // The first of each is a warm-up.
+    const diffs = queued.slice(1).map((q, i) => q - direct[i + 1]);
     const [d, q] = [median(direct.slice(1)), median(queued.slice(1))];
-    console.log(`\n1. overhead per job (4 frames 320x240, ${small.length - 1} jobs after a warm-up, one at a time, medians):`);
-    console.log(`   stackToFiles ${d.toFixed(1)} ms, through the queue (add -> completed) ${q.toFixed(1)} ms: overhead ${(q - d).toFixed(1)} ms`);
+    console.log(`\n1. overhead per job (4 frames 320x240, ${diffs.length} pairs after a warm-up, one job at a time, interleaved):`);
+    console.log(`   median stackToFiles ${d.toFixed(1)} ms, through the queue (add -> completed) ${q.toFixed(1)} ms; median of the differences ${median(diffs).toFixed(1)} ms`);
+    if (args.includes('--overhead-only')) return;
 
     // 2. Many stacks.
     const width = Math.round(Math.sqrt((MP * 1e6 * 4) / 3) / 4) * 4;

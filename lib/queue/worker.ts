@@ -125,7 +125,7 @@ export function createWorker(connection: RedisConnection, options: StackWorkerOp
         },
       });
       const done: StackJobProgress = { percent: 100, step: report.passes * report.frames.length + 1, steps: report.passes * report.frames.length + 1, frame: -1, frames: report.frames.length };
-      await job.updateProgress(done).catch(() => {});
+      void job.updateProgress(done).catch(() => {}); // not awaited: sent before the completion, on the same connection
       const files = [data.output, ...(data.depthmap === undefined ? [] : [data.depthmap])].join(', ');
       log(`${label}: ${data.frames.length} frames in ${((performance.now() - started) / 1000).toFixed(1)} s, wrote ${files}`);
       return report;
