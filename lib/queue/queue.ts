@@ -205,18 +205,18 @@ export async function stackQueue(connection: RedisConnection, options: StackQueu
 
   /** Jobs waited for, and how to settle them. */
   const waiting = new Map<string, (outcome: StackJobOutcome) => void>();
-  const outcomeOf = async (id: string): Promise<StackJobOutcome | undefined> => {
+  const outcomeOf = async (id: string, known?: 'completed' | 'failed'): Promise<StackJobOutcome | undefined> => {
     const job = (await queue.getJob(id)) as Job<StackJob, StackFilesReport> | undefined;
     if (!job) return { id, name: '?', state: 'failed', reason: 'the job is gone from the queue', attempts: 0 };
-    const state = await job.getState();
+    const state = known ?? (await job.getState()); // an event's state is final: no need to ask
     if (state === 'completed') return { id, name: job.name, state, report: job.returnvalue, attempts: job.attemptsMade };
     if (state === 'failed') return { id, name: job.name, state, reason: job.failedReason, attempts: job.attemptsMade };
     return undefined;
   };
-  const settle = async (id: string) => {
+  const settle = async (id: string, known?: 'completed' | 'failed') => {
     const done = waiting.get(id);
     if (!done) return;
-    const outcome = await outcomeOf(id).catch(() => undefined);
+    const outcome = await outcomeOf(id, known).catch(() => undefined);
     if (outcome && waiting.has(id)) {
       waiting.delete(id);
       done(outcome);
@@ -225,11 +225,11 @@ export async function stackQueue(connection: RedisConnection, options: StackQueu
   listener?.on('progress', ({ jobId, data }) => void emitter.emit('progress', jobId, data as StackJobProgress));
   listener?.on('completed', ({ jobId, returnvalue }) => {
     emitter.emit('completed', jobId, (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as StackFilesReport);
-    void settle(jobId);
+    void settle(jobId, 'completed');
   });
   listener?.on('failed', ({ jobId, failedReason }) => {
     emitter.emit('failed', jobId, failedReason);
-    void settle(jobId);
+    void settle(jobId); // a failed attempt may be retried: ask its state
   });
   // Events can be missed (a Redis restart, a job that ended before the listener began): poll too.
   let poll: NodeJS.Timeout | undefined;
