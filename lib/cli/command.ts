@@ -80,6 +80,8 @@ export interface Command {
   readonly name: string | undefined;
   /** One line for a list of commands. */
   readonly summary: string;
+  /** True for a command that answers SIGINT and SIGTERM itself (`worker`): it runs without the cleanup handlers. */
+  readonly ownsSignals?: boolean;
   /**
    * Run with the arguments after the command's name.
    *

@@ -11,13 +11,17 @@ import { errorText } from './flags.js';
 import { evaluateCliCommand } from './evaluate.js';
 import { pairCommand } from './pair.js';
 import { stackCommand } from './stack.js';
+import { batchCommand } from './batch.js';
+import { enqueueCommand } from './enqueue.js';
+import { queueCommand } from './queue.js';
 import { webCommand } from './web.js';
+import { workerCommand } from './worker.js';
 import { cleanUpRun, endRun, withSignalCleanup } from './signals.js';
 
 export { ExitCode, type CliStreams, type TextSink } from './command.js';
 
 /** The commands; the one without a name is the default. */
-const COMMANDS: readonly Command[] = [pairCommand, stackCommand, evaluateCliCommand, webCommand];
+const COMMANDS: readonly Command[] = [pairCommand, stackCommand, evaluateCliCommand, batchCommand, workerCommand, enqueueCommand, queueCommand, webCommand];
 
 /** The command that `argv` asks for, and its arguments. */
 function dispatch(argv: string[]): [Command, string[]] {
@@ -42,7 +46,9 @@ export async function main(argv: string[], io: CliStreams = {}): Promise<ExitCod
   const { stdout = process.stdout, stderr = process.stderr } = io;
   try {
     const [command, rest] = dispatch(argv);
-    const code = await withSignalCleanup(() => command.run(rest, { stdout, stderr }), stderr);
+    // A command that owns its signals (the worker drains its jobs on SIGTERM) runs without the cleanup handlers.
+    const run = () => command.run(rest, { stdout, stderr });
+    const code = command.ownsSignals ? await run() : await withSignalCleanup(run, stderr);
     endRun();
     return code;
   } catch (error) {

@@ -64,6 +64,17 @@ function packageVersion(): string {
 }
 
 /** Examples for the help: command, what it does. */
+/** The other commands, for the seed form's help. */
+const OTHER_COMMANDS: readonly (readonly [string, string])[] = [
+  ['stack FRAME... --output FILE', 'align and fuse N frames'],
+  ['evaluate RESULT --truth TRUTH', 'measure a stack against its truth'],
+  ['batch STACK_DIR... --output DIR', 'one stack per folder, one after another'],
+  ['worker --redis URL', 'run stack jobs from a BullMQ queue'],
+  ['enqueue STACK_DIR... --redis URL --output DIR', 'queue one stack job per folder'],
+  ['queue status --redis URL', 'count the queue\'s jobs'],
+  ['web [--port P]', 'serve the page that stacks in the browser'],
+];
+
 const EXAMPLES: [string, string][] = [
   ['--back b.jpg --front f.jpg --output out', 'the five outputs of focus_stacking.py, as out/*.jpg'],
   ['-b b.png -f f.png -o out --format png --only all_channels,direct', 'two of them, as PNG'],
@@ -121,8 +132,9 @@ function parser() {
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No progress lines (errors and warnings still go to stderr)' })
     .example(EXAMPLES.map(([command, what]) => [`# ${what}\n$0 ${command}`, '']))
     .epilogue(
-      `Other commands: ${PROGRAM} stack FRAME... --output FILE (align and fuse N frames), ${PROGRAM} evaluate RESULT --truth TRUTH (measure quality); ` +
-        `"${PROGRAM} stack --help" and "${PROGRAM} evaluate --help" tell more.\n` +
+      'Other commands:\n' +
+        OTHER_COMMANDS.map(([usage, what]) => `  ${PROGRAM} ${usage}  ${what}\n`).join('') +
+        `"${PROGRAM} COMMAND --help" tells more.\n` +
         `Outputs: ${ALL_OUTPUTS.map((o) => outputName(o)).join(', ')} (.FORMAT). An input file is never overwritten.\n` +
         'JPEG and BMP hold 8 bits: 16-bit inputs give 8-bit outputs in them (with a warning).\n' +
         EXIT_STATUS,
