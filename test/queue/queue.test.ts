@@ -1,6 +1,7 @@
 // Workers on BullMQ against a real redis-server (Debian package redis-server): many stacks over two
 // worker processes, a worker killed mid-job, a bad stack, SIGTERM, a Redis restart. Skipped without it.
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -37,6 +38,14 @@ function writes(workers: WorkerProcess[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const w of workers) for (const m of w.output().matchAll(/, wrote (\S+\.jpg)$/gm)) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
   return counts;
+}
+
+/** The image files of a stack folder, in name order, as absolute paths. */
+function framesOf(folder: string): string[] {
+  return readdirSync(folder)
+    .filter((n) => n.endsWith('.png'))
+    .sort()
+    .map((n) => join(folder, n));
 }
 
 async function stopWorker(w: WorkerProcess): Promise<void> {
@@ -145,6 +154,32 @@ if (!available) {
     } finally {
       await queue.close();
       if (other) await stopWorker(other);
+    }
+  });
+
+  test('memory stays flat over 50 jobs: a worker\'s RSS after the 50th job within 30 MB of after the 10th', async () => {
+    const url = redis!.url;
+    const out = join(dir, 'flat');
+    await mkdir(out);
+    const worker = await startWorker(url, ['--queue', 'flat', '--concurrency', '1']);
+    const queue = await stackQueue(url, { queue: 'flat', events: false });
+    // The worker's own resident memory, from /proc (Linux; elsewhere this test has nothing to read).
+    const rss = async () => Number(/^VmRSS:\s+(\d+) kB/m.exec(await readFile(`/proc/${worker.child.pid}/status`, 'utf8'))![1]) / 1024;
+    try {
+      const add = (i: number) => queue.add({ name: `f${i}`, frames: framesOf(stacks[i % stacks.length]), output: join(out, `f${i}.jpg`) });
+      const first = await Promise.all(Array.from({ length: 10 }, (_, i) => add(i)));
+      const done = (outcomes: { state: string; reason?: string }[]) => assert.equal(outcomes.filter((o) => o.state !== 'completed').map((o) => o.reason), []);
+      done(await queue.wait(first));
+      const after10 = await rss();
+      const rest = await Promise.all(Array.from({ length: 40 }, (_, i) => add(10 + i)));
+      done(await queue.wait(rest));
+      const after50 = await rss();
+      assert.is((await readdir(out)).filter((n) => n.endsWith('.jpg')).length, 50);
+      console.log(`  worker RSS after 10 jobs ${after10.toFixed(0)} MB, after 50 ${after50.toFixed(0)} MB`);
+      assert.ok(after50 - after10 < 30, `RSS after 10 jobs ${after10.toFixed(0)} MB, after 50 ${after50.toFixed(0)} MB`);
+    } finally {
+      await queue.close();
+      await stopWorker(worker);
     }
   });
 
