@@ -1,6 +1,7 @@
 /**
  * The engine worker: a module Web Worker that loads OpenCV.js, decodes the
- * frames it is sent (one at a time, when the engine needs them), runs
+ * frames it is sent (one at a time, when the engine needs them; kept for a
+ * second reading while they fit in {@link DECODED_CACHE_BYTES}), runs
  * `stackFrames` on them with kernels on Web Workers when memory can be shared
  * (else on this worker alone), and sends back the encoded result, the depth
  * map and the transforms. The page's main thread only does the UI.
@@ -10,8 +11,9 @@ import { transformsToJSON } from '../align/transforms.js';
 import { stackFrames } from '../engine/stack.js';
 import type { Executor } from '../parallel/executor.js';
 import { canShareMemory, defaultWebThreads, webExecutor } from '../parallel/web.js';
+import type { Image } from '../image.js';
 import { decodeImageBlob, encodeImageBlob } from './canvas.js';
-import { MAX_WEB_PIXELS, memoryMessage } from './limits.js';
+import { DECODED_CACHE_BYTES, MAX_WEB_PIXELS, memoryMessage } from './limits.js';
 import type { EngineReply, EngineRequest } from './protocol.js';
 
 const scope = globalThis as unknown as { onmessage: ((event: { data: EngineRequest }) => void) | null; postMessage(message: EngineReply): void };
@@ -39,7 +41,20 @@ async function stack(request: Extract<EngineRequest, { type: 'stack' }>): Promis
   const t0 = performance.now();
   try {
     await ready;
-    const frames = files.map((file, i) => () => decodeImageBlob(file, { name: names[i], maxPixels: MAX_WEB_PIXELS }));
+    // Two-pass methods read each frame twice; decoding in the page is slow (about 0.3 s a 3 MP JPEG),
+    // so decoded frames are kept for the second reading while they fit in DECODED_CACHE_BYTES.
+    const decoded = new Map<number, Image>();
+    let held = 0;
+    const frames = files.map((file, i) => async () => {
+      const hit = decoded.get(i);
+      if (hit) return hit;
+      const image = await decodeImageBlob(file, { name: names[i], maxPixels: MAX_WEB_PIXELS });
+      if (held + image.data.byteLength <= DECODED_CACHE_BYTES) {
+        decoded.set(i, image);
+        held += image.data.byteLength;
+      }
+      return image;
+    });
     const { image, depth, transforms, report } = await stackFrames(frames, {
       ...(options.method ? { method: options.method } : {}),
       ...(options.levels ? { levels: options.levels } : {}),

@@ -11,6 +11,14 @@
 export const MAX_WEB_PIXELS = 40_000_000;
 
 /**
+ * How many bytes of decoded frames the page keeps between the two readings
+ * of the two-pass methods (`dmap`, `select`, `hybrid`), so as not to decode
+ * them twice: 7 frames of 12 MP RGB, or all of a stack of 3 MP frames up to
+ * 27. Frames beyond it are decoded again.
+ */
+export const DECODED_CACHE_BYTES = 256 * 2 ** 20;
+
+/**
  * A message for the user when `error` is the host running out of memory
  * (a failed `ArrayBuffer` allocation, WebAssembly out of memory), else undefined.
  *
