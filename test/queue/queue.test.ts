@@ -1,6 +1,7 @@
 // Workers on BullMQ against a real redis-server (Debian package redis-server): many stacks over two
 // worker processes, a worker killed mid-job, a bad stack, SIGTERM, a Redis restart. Skipped without it.
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -9,7 +10,7 @@ import { closeExecutors } from '../../lib/parallel/index.js';
 import { createWorker, stackQueue, type StackQueue } from '../../lib/queue/index.js';
 import { removeScratch, runCli, scratchDir } from '../helpers/cli.js';
 import { writeStacks } from '../batch/frames.js';
-import { killAll, redisAvailable, startRedis, startWorker, type RedisServer, type WorkerProcess } from './redis.js';
+import { BIN, killAll, opensslAvailable, redisAvailable, startRedis, startWorker, type RedisServer, type WorkerProcess } from './redis.js';
 
 const available = redisAvailable();
 let redis: RedisServer | undefined;
@@ -180,6 +181,33 @@ if (!available) {
     } finally {
       await queue.close();
       await stopWorker(worker);
+    }
+  });
+
+  test('rediss:// (TLS) with a password: a job runs end to end; a client that does not trust the certificate gets one line, no password', async () => {
+    if (!opensslAvailable()) {
+      console.log('  SKIP the TLS case: openssl not found (Debian package openssl)');
+      return;
+    }
+    const secure = await startRedis(true);
+    const out = join(dir, 'tls');
+    await mkdir(out);
+    // The worker trusts the self-signed certificate through Node's NODE_EXTRA_CA_CERTS; the queue here through BullMQ's options.
+    const worker = await startWorker(secure.url, ['--queue', 'tls'], { NODE_EXTRA_CA_CERTS: secure.ca! });
+    const queue = await stackQueue({ host: '127.0.0.1', port: secure.port, password: secure.password, tls: { ca: await readFile(secure.ca!) } }, { queue: 'tls', events: false });
+    try {
+      const id = await queue.add({ name: 's00', frames: framesOf(stacks[0]), output: join(out, 's00.jpg') });
+      const [outcome] = await queue.wait([id]);
+      assert.is(outcome.state, 'completed', outcome.reason);
+      assert.equal(await readFile(join(out, 's00.jpg')), await expected(stacks[0]));
+      const refused = spawnSync(process.execPath, [BIN, 'queue', 'status', '--redis', secure.url, '--timeout', '3'], { encoding: 'utf8', env: { ...process.env, MALLOC_ARENA_MAX: '2' } });
+      assert.is(refused.status, 1, refused.stderr);
+      assert.match(refused.stderr, /^focus-stacking: cannot reach Redis at rediss:\/\/\*\*\*@127\.0\.0\.1:\d+: self-signed certificate\n$/);
+      for (const text of [refused.stderr, worker.output()]) assert.not.ok(text.includes('w0rd'), text);
+    } finally {
+      await queue.close();
+      await stopWorker(worker);
+      await secure.stop();
     }
   });
 

@@ -37,10 +37,19 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Whether `openssl` can be run (for a TLS Redis's certificate). */
+export function opensslAvailable(): boolean {
+  return spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
+}
+
 /** A running redis-server. */
 export interface RedisServer {
-  /** `redis://:PASSWORD@127.0.0.1:PORT`. */
+  /** `redis://:PASSWORD@127.0.0.1:PORT` (`rediss://` with TLS). */
   url: string;
+  /** The port. */
+  port: number;
+  /** With TLS: the self-signed certificate (PEM file) that clients must trust. */
+  ca?: string;
   /** The password. */
   password: string;
   /** Stop it (SIGTERM: the append-only file is flushed), then start it again on the same port and folder. */
@@ -49,15 +58,26 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** Start redis-server; resolves once it accepts connections. */
-export async function startRedis(): Promise<RedisServer> {
+/**
+ * Start redis-server; resolves once it accepts connections.
+ *
+ * @param tls - Serve TLS only, with a self-signed certificate for 127.0.0.1 made by openssl.
+ */
+export async function startRedis(tls = false): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'focus-stacking-redis-'));
   const port = await freePort();
   const password = 'p@ss:w0rd/ü';
+  const ca = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  if (tls) {
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', ca, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    if (made.status !== 0) throw new Error('openssl could not make a certificate');
+  }
+  const listen = tls ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', ca, '--tls-key-file', key, '--tls-ca-cert-file', ca, '--tls-auth-clients', 'no'] : ['--port', String(port)];
   let child: ChildProcess | undefined;
   const start = () =>
     new Promise<void>((resolve, reject) => {
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--requirepass', password, '--daemonize', 'no', '--loglevel', 'notice'];
+      const args = [...listen, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--requirepass', password, '--daemonize', 'no', '--loglevel', 'notice'];
       const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
       children.add(proc);
       child = proc;
@@ -87,7 +107,9 @@ export async function startRedis(): Promise<RedisServer> {
   };
   await start();
   return {
-    url: `redis://:${encodeURIComponent(password)}@127.0.0.1:${port}`,
+    url: `${tls ? 'rediss' : 'redis'}://:${encodeURIComponent(password)}@127.0.0.1:${port}`,
+    port,
+    ...(tls ? { ca } : {}),
     password,
     async restart() {
       await halt();
