@@ -42,6 +42,63 @@ export async function writeAtomically(path: string, bytes: Uint8Array | string):
   }
 }
 
+/** A failure of {@link writeAllAtomically}: which file, and the file system's error. */
+export class AtomicWriteError extends Error {
+  /** The file that could not be written. */
+  readonly path: string;
+
+  /**
+   * @param path - The file that could not be written.
+   * @param cause - The file system's error.
+   */
+  constructor(path: string, cause: unknown) {
+    super(`cannot write ${JSON.stringify(path)}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'AtomicWriteError';
+    this.path = path;
+  }
+}
+
+/**
+ * Write several files all or nothing, as far as a file system allows: each
+ * to a temporary file next to it (flushed), and only once all of them are
+ * written, rename each over its target. A failure while writing (no space,
+ * no permission, a folder gone) leaves none of the targets touched; only a
+ * failing rename, which is rare, can leave the earlier ones renamed.
+ *
+ * @param files - The files, renamed in this order.
+ * @throws AtomicWriteError naming the file, once every temporary file is removed.
+ */
+export async function writeAllAtomically(files: readonly { path: string; bytes: Uint8Array | string }[]): Promise<void> {
+  const temps: string[] = [];
+  let current = '';
+  try {
+    for (const { path, bytes } of files) {
+      current = path;
+      const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+      temporaryFiles.add(temp);
+      temps.push(temp);
+      const handle = await open(temp, 'wx');
+      try {
+        await handle.writeFile(bytes);
+        await testHold();
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+    for (const [i, { path }] of files.entries()) {
+      current = path;
+      await rename(temps[i], path);
+      temporaryFiles.delete(temps[i]);
+    }
+  } catch (error) {
+    await Promise.all(temps.map((temp) => rm(temp, { force: true }).catch(() => undefined)));
+    throw new AtomicWriteError(current, error);
+  } finally {
+    for (const temp of temps) temporaryFiles.delete(temp);
+  }
+}
+
 /**
  * Remove, at once and synchronously, the temporary file of every
  * `saveImage` call (and every other atomic write) still in progress in this

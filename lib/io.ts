@@ -11,7 +11,7 @@
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
-import { writeAtomically } from './atomic.js';
+import { AtomicWriteError, writeAllAtomically, writeAtomically } from './atomic.js';
 import { errnoProblem } from './errno.js';
 import { EXTENSION_LIST, FORMAT_NAMES, formatOfPath } from './formats.js';
 import { assertInteger, assertKnownKeys, assertOneOf, invalidParameter, optionKeys } from './errors.js';
@@ -230,6 +230,42 @@ export async function saveImage(image: Image | EncodedImage, path: string, optio
     await writeAtomically(path, file.bytes);
   } catch (error) {
     throw new ImageFileError('write', path, writeProblem(path, error), 'EWRITE', error);
+  }
+}
+
+/** A file for {@link saveFiles}: an encoded image, or text. */
+export interface FileToSave {
+  /** Where to write it; an existing file is replaced. */
+  path: string;
+  /** An encoded image (`encodeImage`), or text (written as UTF-8). */
+  contents: EncodedImage | string;
+}
+
+/**
+ * Write several files all or nothing: a stack's result, its depth map and
+ * its transforms. Each goes to a temporary file beside its target, and the
+ * targets are replaced only once every temporary file is written, so a
+ * failure while writing (no space, a folder removed meanwhile) leaves none of
+ * them changed.
+ *
+ * @param files - The files, written and then renamed in this order.
+ * @throws ImageFileError (code `EWRITE`) naming the file that failed (an image, or for text "Cannot write \"PATH\": ..."), once every temporary file is removed.
+ */
+export async function saveFiles(files: readonly FileToSave[]): Promise<void> {
+  for (const { path, contents } of files) {
+    assertPath(path);
+    if (typeof contents !== 'string' && !isEncoded(contents)) throw invalidParameter('contents', 'an encoded image or a string', contents, 'type');
+    await checkTarget(path);
+  }
+  try {
+    await writeAllAtomically(files.map(({ path, contents }) => ({ path, bytes: typeof contents === 'string' ? contents : contents.bytes })));
+  } catch (error) {
+    if (!(error instanceof AtomicWriteError)) throw error;
+    const problem = writeProblem(error.path, error.cause);
+    const failed = new ImageFileError('write', error.path, problem, 'EWRITE', error.cause);
+    // A text file is not an image: say "file".
+    if (typeof files.find((f) => f.path === error.path)?.contents === 'string') failed.message = `Cannot write "${error.path}": ${problem}`;
+    throw failed;
   }
 }
 

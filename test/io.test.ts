@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadSharpCodec, sniffFormat, type CodecName } from '../lib/codecs/index.js';
 import type { Image } from '../lib/image.js';
-import { ImageFileError, loadImage, removeTemporaryFiles, saveImage } from '../lib/io.js';
+import { encodeImage, ImageFileError, loadImage, removeTemporaryFiles, saveFiles, saveImage } from '../lib/io.js';
 import { writeAtomically } from '../lib/atomic.js';
 import { fixture, meanAbsDiff, photo, pngFile, readPng, rejects, same, tiffFile } from './helpers/files.js';
 
@@ -178,6 +178,39 @@ test('removeTemporaryFiles removes the temporary file of a write in progress (an
   } finally {
     delete process.env.FOCUS_STACKING_TEST_HOLD_WRITE_MS;
   }
+});
+
+test('saveFiles: all or nothing: a folder removed while the first file is written leaves neither; otherwise both, in full', async () => {
+  const dir = newDir();
+  mkdirSync(join(dir, 'a'));
+  mkdirSync(join(dir, 'b'));
+  writeFileSync(join(dir, 'a', 'old.png'), 'old');
+  const png = await encodeImage(small, { format: 'png', codec: 'jimp' });
+  process.env.FOCUS_STACKING_TEST_HOLD_WRITE_MS = '300';
+  try {
+    const files = [
+      { path: join(dir, 'a', 'old.png'), contents: png },
+      { path: join(dir, 'b', 'report.json'), contents: '{}' },
+    ];
+    const writing = saveFiles(files).then(() => 'written', (e: Error) => e);
+    // Once the first file's temporary file exists, remove the second's folder.
+    while (readdirSync(join(dir, 'a')).length < 2) await new Promise((r) => setTimeout(r, 5));
+    rmSync(join(dir, 'b'), { recursive: true });
+    const error = await writing;
+    assert.instance(error, ImageFileError);
+    assert.is((error as ImageFileError).message, `Cannot write "${join(dir, 'b', 'report.json')}": directory "${join(dir, 'b')}" does not exist`);
+    assert.is((error as ImageFileError).path, join(dir, 'b', 'report.json'));
+    // The first target is untouched, and no temporary file is left.
+    assert.equal(readdirSync(join(dir, 'a')), ['old.png']);
+    assert.is(readFileSync(join(dir, 'a', 'old.png'), 'utf8'), 'old');
+    mkdirSync(join(dir, 'b'));
+    assert.is(await saveFiles(files).then(() => 'written'), 'written');
+    assert.equal(readFileSync(join(dir, 'a', 'old.png')), Buffer.from(png.bytes));
+    assert.is(readFileSync(join(dir, 'b', 'report.json'), 'utf8'), '{}');
+  } finally {
+    delete process.env.FOCUS_STACKING_TEST_HOLD_WRITE_MS;
+  }
+  await rejects(() => saveFiles([{ path: join(dir, 'c.png'), contents: 42 as unknown as string }]), /contents/);
 });
 
 test('permission denied, reading and writing (as an unprivileged user)', async () => {

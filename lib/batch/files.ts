@@ -13,7 +13,7 @@ import type { StackMethod, StackProgress } from '../engine/options.js';
 import { FrameSizeError, type StackReport } from '../engine/stack.js';
 import { assertKnownKeys, isParameterError, optionKeys } from '../errors.js';
 import { EXTENSION_LIST, formatOfPath, holdsSixteenBits } from '../formats.js';
-import { encodeImage, ImageFileError, loadImage, saveImage } from '../io.js';
+import { encodeImage, ImageFileError, loadImage, saveFiles } from '../io.js';
 import { StackInputError } from './stacks.js';
 
 /**
@@ -150,8 +150,8 @@ export async function stackToFiles(frames: readonly string[], target: StackTarge
   const depth = result.depth && depthmap !== undefined && depthFormat !== undefined ? await encode(result.depth, depthFormat, depthmap) : undefined;
   signal?.throwIfAborted();
   await beforeWrite?.();
-  await saveImage(image, output);
-  if (depth && depthmap !== undefined) await saveImage(depth, depthmap);
+  // All or nothing: a failure while writing leaves neither file.
+  await saveFiles(depth && depthmap !== undefined ? [{ path: output, contents: image }, { path: depthmap, contents: depth }] : [{ path: output, contents: image }]);
   const round = (ms: number) => Math.round(ms * 10) / 10;
   return {
     output,

@@ -19,10 +19,9 @@ import { CodecName, DEFAULT_MAX_PIXELS, DEFAULT_QUALITY, Format, sniffSize } fro
 import { stack } from '../engine/node.js';
 import { DEFAULT_STACK_LEVELS, DEFAULT_STACK_METHOD, StackMethod, type StackProgress } from '../engine/options.js';
 import { FrameSizeError, type StackFramesResult, type StackReport } from '../engine/stack.js';
-import { writeAtomically } from '../atomic.js';
 import { EXTENSION_LIST, formatOfPath, holdsSixteenBits } from '../formats.js';
 import type { Image } from '../image.js';
-import { encodeImage, ImageFileError, loadImage, saveImage } from '../io.js';
+import { encodeImage, ImageFileError, loadImage, saveFiles, type FileToSave } from '../io.js';
 import { defaultThreads } from '../parallel/threads.js';
 import { ExitCode, PROGRAM, fileError, usageError, type Command, type CommandContext, type TextSink } from './command.js';
 import { checkCodec, checkRepeated, checkShortOptions, errorText, parseInteger } from './flags.js';
@@ -299,23 +298,14 @@ async function run(plan: Plan, stdout: TextSink, stderr: TextSink): Promise<void
       frames: result.transforms.map((t, i) => ({ file: basename(plan.frames[i]), ...t })),
     });
   }
-  await saveImage(image, plan.output);
-  say(`wrote ${plan.output}`);
-  if (depth && plan.depthmap) {
-    await saveImage(depth, plan.depthmap);
-    say(`wrote ${plan.depthmap}`);
-  }
-  if (transformsText !== undefined && plan.saveTransforms !== undefined) {
-    await writeText(plan.saveTransforms, transformsText);
-    say(`wrote ${plan.saveTransforms}`);
-  }
+  // All or nothing: a failure while writing leaves none of the files.
+  const files: FileToSave[] = [{ path: plan.output, contents: image }];
+  if (depth && plan.depthmap) files.push({ path: plan.depthmap, contents: depth });
+  if (transformsText !== undefined && plan.saveTransforms !== undefined) files.push({ path: plan.saveTransforms, contents: transformsText });
+  await saveFiles(files).catch((error: unknown) => Promise.reject(error instanceof ImageFileError ? fileError(errorText(error)) : error));
+  for (const { path } of files) say(`wrote ${path}`);
   say(`stacked ${plan.frames.length} frames (${report.method}) in ${seconds(performance.now() - started)}`);
   if (plan.json) stdout.write(`${JSON.stringify(jsonReport(report, plan), null, 2)}\n`);
-}
-
-/** Write a text file whole or not at all, its temporary file removed on a signal. */
-async function writeText(path: string, text: string): Promise<void> {
-  await writeAtomically(path, text).catch((error: unknown) => Promise.reject(fileError(`writing ${JSON.stringify(path)}: ${errorText(error)}`)));
 }
 
 function jsonReport(report: StackReport, plan: Plan) {
