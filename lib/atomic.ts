@@ -22,23 +22,10 @@ const temporaryFiles = new Set<string>();
  * @throws The file system's error, once the temporary file is removed.
  */
 export async function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  temporaryFiles.add(temp);
   try {
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(bytes);
-      await testHold();
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
+    await writeAllAtomically([{ path, bytes }]);
   } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    throw error;
-  } finally {
-    temporaryFiles.delete(temp);
+    throw error instanceof AtomicWriteError ? error.cause : error;
   }
 }
 

@@ -15,7 +15,7 @@ import { Format } from '../codecs/index.js';
 import { ExitCode, PROGRAM, fileError, type Command, type CommandContext } from './command.js';
 import { checkCodec, checkRepeated, checkShortOptions, errorText, parseInteger } from './flags.js';
 import { checkNoInputOverwritten, prepareOutputDir } from './output.js';
-import { EXIT_STATUS, finishParser } from './parser.js';
+import { EXIT_STATUS, finishParser, parseOrHelp } from './parser.js';
 import { STACK_SINGLE_FLAGS, stackFlags, stackJobOptions } from './stack-flags.js';
 
 /** Examples for the help: command, what it does. */
@@ -70,14 +70,8 @@ export const batchCommand: Command = {
   summary: 'Stack many folders, each to OUT_DIR/NAME.<format>',
   async run(argv: string[], { stdout, stderr }: CommandContext): Promise<ExitCode> {
     checkShortOptions(argv, Object.keys(SHORT));
-    let text = '';
-    const args = parser().parseSync(argv, {}, (_error, _argv, output) => {
-      text = output;
-    });
-    if (text !== '') {
-      stdout.write(`${text}\n`);
-      return ExitCode.OK;
-    }
+    const args = parseOrHelp(parser(), argv, stdout);
+    if (args === undefined) return ExitCode.OK;
     checkRepeated(args, Object.fromEntries([...STACK_SINGLE_FLAGS, 'jobs'].map((f) => [f, { takes: f === 'output' ? 'one folder' : 'one value' }])));
     const options = stackJobOptions(args);
     const jobs = parseInteger('jobs', args.jobs, 1, 64);

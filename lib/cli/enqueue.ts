@@ -14,7 +14,7 @@ import { duration } from './batch.js';
 import { ExitCode, PROGRAM, fileError, type Command, type CommandContext } from './command.js';
 import { checkRepeated, checkShortOptions, errorText, parseInteger } from './flags.js';
 import { checkNoInputOverwritten, prepareOutputDir } from './output.js';
-import { finishParser } from './parser.js';
+import { finishParser, parseOrHelp } from './parser.js';
 import { STACK_SINGLE_FLAGS, stackFlags, stackJobOptions } from './stack-flags.js';
 import { REDIS_FLAG, redisUrl, timeoutMs } from './worker.js';
 
@@ -49,14 +49,8 @@ export const enqueueCommand: Command = {
   summary: 'Add one job per stack folder to a queue in Redis, for the workers',
   async run(argv: string[], { stdout }: CommandContext): Promise<ExitCode> {
     checkShortOptions(argv, ['o', 'q', 'h']);
-    let text = '';
-    const args = parser().parseSync(argv, {}, (_error, _argv, output) => {
-      text = output;
-    });
-    if (text !== '') {
-      stdout.write(`${text}\n`);
-      return ExitCode.OK;
-    }
+    const args = parseOrHelp(parser(), argv, stdout);
+    if (args === undefined) return ExitCode.OK;
     checkRepeated(args, Object.fromEntries([...STACK_SINGLE_FLAGS, 'redis', 'queue', 'attempts', 'backoff'].map((f) => [f, { takes: 'one value' }])));
     const options = stackJobOptions(args);
     const attempts = parseInteger('attempts', args.attempts, 1, 100);

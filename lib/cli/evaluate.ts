@@ -17,7 +17,7 @@ import yargs from 'yargs';
 import { CodecName } from '../codecs/index.js';
 import { CliError, ExitCode, PROGRAM, fileError, usageError, type Command, type CommandContext, type TextSink } from './command.js';
 import { checkRepeated, checkShortOptions, errorText, parseNumber } from './flags.js';
-import { EXIT_STATUS, finishParser } from './parser.js';
+import { EXIT_STATUS, finishParser, parseOrHelp } from './parser.js';
 import { bandAroundEdges, depthIndices, depthWithin, psnr, shareOff, ssim, SSIM_CONSTANTS } from '../evaluate/index.js';
 import { maxValue, type Image } from '../image.js';
 import { loadImage } from '../io.js';
@@ -295,25 +295,23 @@ export const evaluateCliCommand: Command = {
   summary: 'Measure a stacked result (and its depth map) against the truth',
   async run(argv: string[], { stdout }: CommandContext): Promise<ExitCode> {
     checkShortOptions(argv, ['h']);
-    let text = '';
-    const args = finishParser(
-      yargs()
-      .scriptName(PROGRAM)
-      .locale('en')
-      .usage(`Usage: ${PROGRAM} evaluate RESULT --truth TRUTH [options]\n\n${EVALUATE_COMMAND.describe}.`)
-      .command('$0 <result>', false)
-      .positional('result', EVALUATE_COMMAND.positional.result)
-      .options(EVALUATE_COMMAND.flags)
-      .example(EVALUATE_COMMAND.examples.map(([command, what]) => [`# ${what}\n${command.replace('$0', PROGRAM)}`, '']))
-      .epilogue(EXIT_STATUS),
-      false,
-    ).parseSync(argv, {}, (_error, _argv, output) => {
-        text = output;
-      });
-    if (text !== '') {
-      stdout.write(`${text}\n`);
-      return ExitCode.OK;
-    }
+    const args = parseOrHelp(
+      finishParser(
+        yargs()
+          .scriptName(PROGRAM)
+          .locale('en')
+          .usage(`Usage: ${PROGRAM} evaluate RESULT --truth TRUTH [options]\n\n${EVALUATE_COMMAND.describe}.`)
+          .command('$0 <result>', false)
+          .positional('result', EVALUATE_COMMAND.positional.result)
+          .options(EVALUATE_COMMAND.flags)
+          .example(EVALUATE_COMMAND.examples.map(([command, what]) => [`# ${what}\n${command.replace('$0', PROGRAM)}`, '']))
+          .epilogue(EXIT_STATUS),
+        false,
+      ),
+      argv,
+      stdout,
+    );
+    if (args === undefined) return ExitCode.OK;
     const file = { takes: 'one file' };
     const value = { takes: 'one value' };
     checkRepeated(args, { truth: file, depth: file, 'depth-truth': file, frames: value, band: value, border: value, codec: value });

@@ -29,3 +29,23 @@ export function finishParser<T>(parser: Argv<T>, version: string | false, word: 
       throw usageError(word(yargsMessage(message ?? errorText(error))));
     });
 }
+
+/**
+ * Parse a command's arguments; when they ask for the help or the version,
+ * write it to `stdout` instead.
+ *
+ * @param parser - The command's finished parser.
+ * @param argv - Its arguments.
+ * @param stdout - Where the help or version goes.
+ * @returns The parsed arguments, or undefined when the help or version was written.
+ * @throws CliError (usage) for what yargs refuses.
+ */
+export function parseOrHelp<T>(parser: Argv<T>, argv: readonly string[], stdout: { write(text: string): unknown }): ReturnType<Argv<T>['parseSync']> | undefined {
+  let text = '';
+  const args = parser.parseSync([...argv], {}, (_error, _argv, output) => {
+    text = output;
+  });
+  if (text === '') return args;
+  stdout.write(`${text}\n`);
+  return undefined;
+}

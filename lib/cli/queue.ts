@@ -6,7 +6,7 @@
 import yargs from 'yargs';
 import { ExitCode, PROGRAM, fileError, type Command, type CommandContext } from './command.js';
 import { checkRepeated, checkShortOptions, errorText, parseInteger } from './flags.js';
-import { finishParser } from './parser.js';
+import { finishParser, parseOrHelp } from './parser.js';
 import { REDIS_FLAG, redisUrl, timeoutMs } from './worker.js';
 
 function parser() {
@@ -30,14 +30,8 @@ export const queueCommand: Command = {
   summary: 'The counts of a queue\'s jobs, and the failed ones\' reasons',
   async run(argv: string[], { stdout }: CommandContext): Promise<ExitCode> {
     checkShortOptions(argv, ['h']);
-    let text = '';
-    const args = parser().parseSync(argv, {}, (_error, _argv, output) => {
-      text = output;
-    });
-    if (text !== '') {
-      stdout.write(`${text}\n`);
-      return ExitCode.OK;
-    }
+    const args = parseOrHelp(parser(), argv, stdout);
+    if (args === undefined) return ExitCode.OK;
     checkRepeated(args, { redis: { takes: 'one value' }, queue: { takes: 'one value' }, failed: { takes: 'one value' } });
     const limit = parseInteger('failed', args.failed, 1, 10_000);
     const url = await redisUrl(args.redis);

@@ -25,7 +25,7 @@ import { encodeImage, ImageFileError, loadImage, saveFiles, type FileToSave } fr
 import { defaultThreads } from '../parallel/threads.js';
 import { ExitCode, PROGRAM, fileError, usageError, type Command, type CommandContext, type TextSink } from './command.js';
 import { checkCodec, checkRepeated, checkShortOptions, errorText, parseInteger } from './flags.js';
-import { EXIT_STATUS, finishParser } from './parser.js';
+import { EXIT_STATUS, finishParser, parseOrHelp } from './parser.js';
 import { checkNoInputOverwritten, prepareOutputDir } from './output.js';
 
 /** Examples for the help: command, what it does. */
@@ -119,14 +119,8 @@ export const stackCommand: Command = {
   summary: 'Align and fuse N frames into one sharp image (and a depth map)',
   async run(argv: string[], { stdout, stderr }: CommandContext): Promise<ExitCode> {
     checkShortOptions(argv, Object.keys(SHORT));
-    let text = '';
-    const args = parser().parseSync(argv, {}, (_error, _argv, output) => {
-      text = output;
-    });
-    if (text !== '') {
-      stdout.write(`${text}\n`);
-      return ExitCode.OK;
-    }
+    const args = parseOrHelp(parser(), argv, stdout);
+    if (args === undefined) return ExitCode.OK;
     const plan = await checkFlags(args);
     await run(plan, stdout, stderr);
     return ExitCode.OK;

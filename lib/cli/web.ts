@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { ExitCode, PROGRAM, usageError, type Command, type CommandContext } from './command.js';
 import { checkRepeated, checkShortOptions } from './flags.js';
-import { EXIT_STATUS, finishParser } from './parser.js';
+import { EXIT_STATUS, finishParser, parseOrHelp } from './parser.js';
 
 /** The headers every response carries: cross-origin isolation and the content security policy. */
 export const WEB_HEADERS: Readonly<Record<string, string>> = Object.freeze({
@@ -146,26 +146,24 @@ export const webCommand: Command = {
   summary: 'Serve the focus-stacking page on 127.0.0.1 (everything runs in the browser)',
   async run(argv: string[], { stdout, stderr }: CommandContext): Promise<ExitCode> {
     checkShortOptions(argv, ['h', 'p']);
-    let text = '';
-    const args = finishParser(
-      yargs()
-        .scriptName(PROGRAM)
-        .locale('en')
-        .usage(`Usage: ${PROGRAM} web [--port P]\n\nServe the page that stacks frames in the browser (nothing is uploaded: the server only sends the page).`)
-        .options({
-          port: { alias: 'p', type: 'number', default: 8080, requiresArg: true, describe: 'Port to listen on (0: any free port)' },
-          host: { type: 'string', default: '127.0.0.1', requiresArg: true, describe: 'Address to listen on' },
-        })
-        .example([[`${PROGRAM} web --port 8080`, 'then open http://127.0.0.1:8080/ in Chromium, Firefox or Safari']])
-        .epilogue(EXIT_STATUS),
-      false,
-    ).parseSync(argv, {}, (_error, _argv, output) => {
-      text = output;
-    });
-    if (text !== '') {
-      stdout.write(`${text}\n`);
-      return ExitCode.OK;
-    }
+    const args = parseOrHelp(
+      finishParser(
+        yargs()
+          .scriptName(PROGRAM)
+          .locale('en')
+          .usage(`Usage: ${PROGRAM} web [--port P]\n\nServe the page that stacks frames in the browser (nothing is uploaded: the server only sends the page).`)
+          .options({
+            port: { alias: 'p', type: 'number', default: 8080, requiresArg: true, describe: 'Port to listen on (0: any free port)' },
+            host: { type: 'string', default: '127.0.0.1', requiresArg: true, describe: 'Address to listen on' },
+          })
+          .example([[`${PROGRAM} web --port 8080`, 'then open http://127.0.0.1:8080/ in Chromium, Firefox or Safari']])
+          .epilogue(EXIT_STATUS),
+        false,
+      ),
+      argv,
+      stdout,
+    );
+    if (args === undefined) return ExitCode.OK;
     checkRepeated(args, { port: { takes: 'one value' }, host: { takes: 'one value' } });
     const port = args.port;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port: expected an integer from 0 to 65535 but received ${JSON.stringify(String(port))}`);

@@ -10,7 +10,7 @@ import { getCodec } from '../codecs/index.js';
 import { loadOpenCV } from '../cv/runtime.js';
 import { ExitCode, PROGRAM, usageError, type Command, type CommandContext } from './command.js';
 import { checkRepeated, checkShortOptions, errorText, parseInteger, parseNumber } from './flags.js';
-import { finishParser } from './parser.js';
+import { finishParser, parseOrHelp } from './parser.js';
 
 /** The environment variable read when `--redis` is not given (keeps a password out of the process list). */
 export const REDIS_URL_VARIABLE = 'FOCUS_STACKING_REDIS_URL';
@@ -71,14 +71,8 @@ export const workerCommand: Command & { ownsSignals: true } = {
   ownsSignals: true,
   async run(argv: string[], { stdout, stderr }: CommandContext): Promise<ExitCode> {
     checkShortOptions(argv, ['q', 'h']);
-    let text = '';
-    const args = parser().parseSync(argv, {}, (_error, _argv, output) => {
-      text = output;
-    });
-    if (text !== '') {
-      stdout.write(`${text}\n`);
-      return ExitCode.OK;
-    }
+    const args = parseOrHelp(parser(), argv, stdout);
+    if (args === undefined) return ExitCode.OK;
     checkRepeated(args, Object.fromEntries(['redis', 'queue', 'concurrency', 'grace', 'lock-duration', 'stalled-interval'].map((f) => [f, { takes: 'one value' }])));
     const url = await redisUrl(args.redis);
     const concurrency = parseInteger('concurrency', args.concurrency, 1, 64);
