@@ -8,10 +8,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { BufferPool } from '../kernels/pool.js';
 import { Executor } from './executor.js';
-import { runKernel, type KernelName } from './kernels.js';
-
-/** Bands smaller than this many units are not worth a message to a worker. */
-const MIN_UNITS_PER_THREAD = 64;
+import { allShared, runInBands } from './bands.js';
+import type { KernelName } from './kernels.js';
 
 /** The number of threads used by default: the cores, at most 4. */
 export function defaultThreads(): number {
@@ -96,26 +94,7 @@ export class ThreadedExecutor extends Executor {
     // copying a view copies its whole buffer: such calls run here. So do
     // calls made once close() has begun.
     const workers = this.#closing || !allShared(args) ? [] : this.#slots.filter((slot) => slot.alive);
-    const bands = Math.max(1, Math.min(workers.length + 1, Math.floor(units / MIN_UNITS_PER_THREAD)));
-    const cut = (i: number) => Math.round((units * i) / bands);
-    const done: Promise<void>[] = [];
-    for (let i = 1; i < bands; i++) done.push(this.#post(workers[i - 1], { id: this.#next++, name, args, start: cut(i), end: cut(i + 1) }));
-    let failed: { error: unknown } | undefined;
-    try {
-      runKernel(name, args, 0, cut(1));
-    } catch (error) {
-      failed = { error };
-    }
-    if (done.length > 0) {
-      // Whatever happened here, wait until no worker writes into the buffers any more.
-      const settled = Promise.allSettled(done);
-      this.#running.add(settled);
-      const results = await settled;
-      this.#running.delete(settled);
-      const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      failed ??= rejected && { error: rejected.reason };
-    }
-    if (failed) throw failed.error;
+    await runInBands(name, args, units, workers, (slot, start, end) => this.#post(slot, { id: this.#next++, name, args, start, end }), this.#running);
   }
 
   /**
@@ -137,13 +116,4 @@ export class ThreadedExecutor extends Executor {
     })();
     return this.#closing;
   }
-}
-
-/** Whether every typed array in `args` (and in the objects and arrays they hold, one level down) is backed by a SharedArrayBuffer. */
-function allShared(args: readonly unknown[], depth = 0): boolean {
-  return args.every((arg) => {
-    if (ArrayBuffer.isView(arg)) return arg.buffer instanceof SharedArrayBuffer;
-    if (depth > 1 || typeof arg !== 'object' || arg === null) return true;
-    return allShared(Array.isArray(arg) ? arg : Object.values(arg), depth + 1);
-  });
 }

@@ -9,10 +9,8 @@
  */
 import { BufferPool } from '../kernels/pool.js';
 import { Executor, serialExecutor } from './executor.js';
-import { runKernel, type KernelName } from './kernels.js';
-
-/** Bands smaller than this many units are not worth a message to a worker. */
-const MIN_UNITS_PER_THREAD = 64;
+import { allShared, runInBands } from './bands.js';
+import type { KernelName } from './kernels.js';
 
 /** The smallest part of the `Worker` class this file uses (the DOM's, without the DOM's types). */
 interface WorkerLike {
@@ -119,25 +117,7 @@ export class WebWorkerExecutor extends Executor {
 
   protected async run(name: KernelName, args: unknown[], units: number): Promise<void> {
     const workers = this.#closing || !allShared(args) ? [] : this.#slots.filter((slot) => slot.alive);
-    const bands = Math.max(1, Math.min(workers.length + 1, Math.floor(units / MIN_UNITS_PER_THREAD)));
-    const cut = (i: number) => Math.round((units * i) / bands);
-    const done: Promise<void>[] = [];
-    for (let i = 1; i < bands; i++) done.push(this.#post(workers[i - 1], { id: this.#next++, name, args, start: cut(i), end: cut(i + 1) }));
-    let failed: { error: unknown } | undefined;
-    try {
-      runKernel(name, args, 0, cut(1));
-    } catch (error) {
-      failed = { error };
-    }
-    if (done.length > 0) {
-      const settled = Promise.allSettled(done);
-      this.#running.add(settled);
-      const results = await settled;
-      this.#running.delete(settled);
-      const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      failed ??= rejected && { error: rejected.reason };
-    }
-    if (failed) throw failed.error;
+    await runInBands(name, args, units, workers, (slot, start, end) => this.#post(slot, { id: this.#next++, name, args, start, end }), this.#running);
   }
 
   /**
@@ -165,13 +145,4 @@ export class WebWorkerExecutor extends Executor {
  */
 export function webExecutor(threads = defaultWebThreads()): Executor {
   return threads > 1 && canShareMemory() ? new WebWorkerExecutor(threads) : serialExecutor();
-}
-
-/** Whether every typed array in `args` (and in the objects and arrays they hold, one level down) is backed by a SharedArrayBuffer. */
-function allShared(args: readonly unknown[], depth = 0): boolean {
-  return args.every((arg) => {
-    if (ArrayBuffer.isView(arg)) return arg.buffer instanceof SharedArrayBuffer;
-    if (depth > 1 || typeof arg !== 'object' || arg === null) return true;
-    return allShared(Array.isArray(arg) ? arg : Object.values(arg), depth + 1);
-  });
 }
