@@ -61,3 +61,40 @@ export async function runInBands<W>(name: KernelName, args: unknown[], units: nu
   }
   if (failed) throw failed.error;
 }
+
+/** One band of a kernel call, as sent to a worker. */
+export interface BandTask {
+  /** The call's id, echoed in the reply. */
+  id: number;
+  /** The kernel. */
+  name: KernelName;
+  /** Its arguments, less its range. */
+  args: unknown[];
+  /** First unit of the band. */
+  start: number;
+  /** One past its last unit. */
+  end: number;
+}
+
+/** A worker's reply to a {@link BandTask}: its id, and the error's message if it failed. */
+export interface BandReply {
+  /** The task's id. */
+  id: number;
+  /** What went wrong, if anything. */
+  error?: string;
+}
+
+/**
+ * Run one band in a worker (what both kinds of worker do with a task).
+ *
+ * @param task - The band.
+ * @returns The reply to send back.
+ */
+export function runBand({ id, name, args, start, end }: BandTask): BandReply {
+  try {
+    runKernel(name, args, start, end);
+    return { id };
+  } catch (error) {
+    return { id, error: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { BufferPool } from '../kernels/pool.js';
 import { Executor } from './executor.js';
-import { allShared, runInBands } from './bands.js';
+import { allShared, runInBands, type BandTask } from './bands.js';
 import type { KernelName } from './kernels.js';
 
 /** The number of threads used by default: the cores, at most 4. */
@@ -75,7 +75,7 @@ export class ThreadedExecutor extends Executor {
   }
 
   /** Give `slot` a band; resolves when it is done, rejects if it fails or the worker stops. */
-  #post(slot: Slot, message: { id: number; name: KernelName; args: unknown[]; start: number; end: number }): Promise<void> {
+  #post(slot: Slot, message: BandTask): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       slot.pending.set(message.id, { resolve, reject });
       slot.worker.ref();

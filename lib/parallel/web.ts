@@ -9,7 +9,7 @@
  */
 import { BufferPool } from '../kernels/pool.js';
 import { Executor, serialExecutor } from './executor.js';
-import { allShared, runInBands } from './bands.js';
+import { allShared, runInBands, type BandTask } from './bands.js';
 import type { KernelName } from './kernels.js';
 
 /** The smallest part of the `Worker` class this file uses (the DOM's, without the DOM's types). */
@@ -103,7 +103,7 @@ export class WebWorkerExecutor extends Executor {
     return slot;
   }
 
-  #post(slot: Slot, message: { id: number; name: KernelName; args: unknown[]; start: number; end: number }): Promise<void> {
+  #post(slot: Slot, message: BandTask): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       slot.pending.set(message.id, { resolve, reject });
       try {
